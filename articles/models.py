@@ -1,0 +1,156 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from mistralnews.markup import ARTICLE, render_markdown
+
+
+class CategoryQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Category(models.Model):
+    """The one section an article is "Filed under"."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles readers may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("category").prefetch_related("tags")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class TaggedArticleQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, tag_name):
+        return self.get(content_object__slug=article_slug, tag__name=tag_name)
+
+
+class TaggedArticle(TaggedItemBase):
+    """Article ↔ tag link with a real foreign key (taggit's generic one needs content types)."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    objects = TaggedArticleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+    def natural_key(self):
+        return (*self.content_object.natural_key(), *self.tag.natural_key())
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(
+        max_length=500, blank=True, help_text="One or two sentences for lists, feeds and search."
+    )
+    byline = models.CharField(max_length=200, blank=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A published article appears at this time; leave empty to publish now.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+    comments_open = models.BooleanField(default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body, ARTICLE)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class DiscussionQuestionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, article_slug, text):
+        return self.get(article__slug=article_slug, text=text)
+
+
+class DiscussionQuestion(models.Model):
+    """A closing question of an article that readers answer in the comments."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = DiscussionQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "text"], name="unique_question_per_article"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.article.natural_key(), self.text)
+
+    natural_key.dependencies = ["articles.article"]

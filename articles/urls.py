@@ -1,0 +1,12 @@
+from django.urls import path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ArticleIndexView.as_view(), name="index"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
+    path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
+]

@@ -1,0 +1,175 @@
+"""The one Markdown → HTML sanitizer, for both articles and comments."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from mistralnews.markup import ARTICLE, COMMENT, render_markdown
+
+PROFILES = [ARTICLE, COMMENT]
+
+
+class ElementCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.elements = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html):
+    collector = ElementCollector()
+    collector.feed(html)
+    return collector.elements
+
+
+def assert_harmless(html, profile):
+    for tag, attrs in elements(html):
+        assert tag in profile.tags, f"<{tag}> is outside the allow-list in {html!r}"
+        for name, value in attrs.items():
+            assert not name.startswith("on"), f"event handler {name} in {html!r}"
+            assert name not in {"style", "class", "id"}, f"{name} attribute in {html!r}"
+            if name in {"href", "src"}:
+                scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+                assert scheme in {"", "http", "https", "mailto"}, f"{value!r} in {html!r}"
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/xss.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg/onload=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<iframe src="https://evil.example"></iframe>',
+    "<style>body{display:none}</style>",
+    '<form action="https://evil.example"><input name=x></form>',
+    '<object data="evil.swf"></object>',
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click]( javascript:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](&#x6A;avascript:alert(1))",
+    "[click](jav&#x09;ascript:alert(1))",
+    "[click](&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1))",
+    "[click](vbscript:msgbox(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![x](javascript:alert(1))",
+    "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+    '![x](https://example.com/a.png" onerror="alert(1))',
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    'Text {: onclick="alert(1)" }',
+    "# Heading {: #id .class onmouseover=alert(1) }",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<!-- <script>alert(1)</script> -->",
+    "`<script>alert(1)</script>`",
+    "```\n<script>alert(1)</script>\n```",
+    "<<script>script>alert(1)<</script>/script>",
+    "\x00<script>alert(1)</script>",
+    "[a](https://example.com 'title\" onmouseover=\"alert(1)')",
+]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+@pytest.mark.parametrize("source", HOSTILE)
+def test_hostile_markdown_renders_harmless(source, profile):
+    html = render_markdown(source, profile)
+
+    assert_harmless(html, profile)
+    assert "<script" not in html.lower()
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+def test_raw_html_is_shown_as_text_not_interpreted(profile):
+    html = render_markdown("I like <b>bold</b> & <script>alert(1)</script>", profile)
+
+    assert (
+        html == "<p>I like &lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+def test_attr_list_syntax_sets_no_attribute(profile):
+    html = render_markdown('A paragraph {: onclick="alert(1)" style="color:red" }', profile)
+
+    assert elements(html) == [("p", {})]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+def test_deeply_nested_list_falls_back_to_escaped_text(profile):
+    source = "- " * 496 + "x"
+
+    html = render_markdown(source, profile)
+
+    assert html.startswith("<p>- - - ")
+    assert html.endswith("x</p>")
+
+
+def test_article_profile_keeps_what_articles_need():
+    source = (
+        "## Section\n\nSome *emphasis*, **strong**, `code` and a [link](https://example.com).\n\n"
+        '> A quote\n\n1. one\n2. two\n\n![A chart](/static/chart.png "Chart")\n\n'
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n\n```\nprint('hi')\n```\n"
+    )
+
+    tags = [tag for tag, _ in elements(render_markdown(source, ARTICLE))]
+
+    for expected in [
+        "h2",
+        "em",
+        "strong",
+        "code",
+        "a",
+        "blockquote",
+        "ol",
+        "li",
+        "img",
+        "table",
+        "th",
+        "td",
+        "hr",
+        "pre",
+    ]:
+        assert expected in tags
+
+
+def test_article_headings_are_kept_between_h2_and_h4():
+    html = render_markdown("# One\n\n##### Five\n\n###### Six", ARTICLE)
+
+    assert html == "<h2>One</h2>\n<h4>Five</h4>\n<h4>Six</h4>"
+
+
+def test_comment_profile_has_no_images_or_headings():
+    html = render_markdown("# Big\n\n![a cat](https://example.com/cat.png)", COMMENT)
+
+    assert html == "<p>Big</p>\n<p>a cat</p>"
+
+
+def test_comment_links_are_nofollow_ugc_noopener():
+    html = render_markdown("See [this](https://example.com) and https://example.org", COMMENT)
+
+    links = [attrs for tag, attrs in elements(html) if tag == "a"]
+    assert links == [
+        {"href": "https://example.com", "rel": "nofollow ugc noopener"},
+        {"href": "https://example.org", "rel": "nofollow ugc noopener"},
+    ]
+
+
+def test_article_links_are_kept_as_written():
+    html = render_markdown('[docs](https://docs.example.com/page?a=1&b=2 "Docs")', ARTICLE)
+
+    assert elements(html) == [
+        ("p", {}),
+        ("a", {"href": "https://docs.example.com/page?a=1&b=2", "title": "Docs"}),
+    ]
+
+
+def test_control_characters_are_dropped():
+    assert render_markdown("a\x00b\x02c\x1bd", COMMENT) == "<p>abcd</p>"
+
+
+def test_empty_text_renders_empty():
+    assert render_markdown("", ARTICLE) == ""
