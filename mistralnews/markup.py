@@ -8,12 +8,11 @@ what the profile allows. Pages print the stored result; nothing here runs on a p
 import html
 import re
 from dataclasses import dataclass
-from functools import partial
 
 import bleach
 import markdown
-from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
+from markdown.inlinepatterns import AutolinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 
@@ -28,7 +27,7 @@ class Profile:
     # an element renamed to "span" is unwrapped by the sanitizer, keeping its text.
     retag: dict[str, str]
     extensions: tuple[str, ...] = ()
-    # When set, bare URLs become links and every link gets this rel.
+    # When set, every link gets this rel.
     link_rel: str = ""
 
 
@@ -47,7 +46,7 @@ ARTICLE = Profile(
 
 COMMENT = Profile(
     tags=frozenset(_PROSE_TAGS),
-    attributes={"a": ["href", "title"]},
+    attributes={"a": ["href", "title", "rel"]},
     protocols=frozenset({"http", "https", "mailto"}),
     retag={
         **{f"h{level}": "p" for level in range(1, 7)},
@@ -62,27 +61,45 @@ COMMENT = Profile(
 # Python-Markdown's internal placeholders.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
+_BRACKET_PAIRS = {"]": "[", ")": "("}
+# Python-Markdown scans to the end of the text for each bracket that never closes, which is
+# quadratic: 5,000 "[" take seconds. Deeper nesting than this is never a real link.
+MAX_BRACKET_DEPTH = 4
+# Texts with more brackets to defuse than this get them escaped; fewer cost nothing and are
+# left alone, so a stray "[" in a code span keeps its looks.
+MAX_STRAY_BRACKETS = 16
 
 
-class _RetagTreeprocessor(Treeprocessor):
-    def __init__(self, md, retag):
+class _BareUrlInlineProcessor(AutolinkInlineProcessor):
+    """Makes a link of an http(s) URL written as plain text."""
+
+    ANCESTOR_EXCLUDES = ("a",)
+    # Linear to match; trailing punctuation is left to the sentence.
+    PATTERN = r"\b(https?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?)\]])"
+
+
+class _ProfileTreeprocessor(Treeprocessor):
+    """Maps elements the profile does not allow to ones it does, and sets link rel."""
+
+    def __init__(self, md, profile):
         super().__init__(md)
-        self.retag = retag
+        self.profile = profile
 
     def run(self, root):
         for element in root.iter():
-            new_tag = self.retag.get(element.tag)
-            if new_tag is None:
-                continue
-            alt = element.get("alt")
-            element.tag = new_tag
-            element.attrib.clear()
-            if alt:
-                element.text = alt
+            new_tag = self.profile.retag.get(element.tag)
+            if new_tag is not None:
+                alt = element.get("alt")
+                element.tag = new_tag
+                element.attrib.clear()
+                if alt:
+                    element.text = alt
+            elif element.tag == "a" and self.profile.link_rel:
+                element.set("rel", self.profile.link_rel)
 
 
 class _ProfileExtension(Extension):
-    """Turns raw HTML off and maps elements the profile does not allow."""
+    """Turns raw HTML off, links bare URLs and applies the profile's element mapping."""
 
     def __init__(self, profile):
         super().__init__()
@@ -91,35 +108,46 @@ class _ProfileExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # After <url> autolinks (120) and before emphasis, so "_" in URLs stays literal.
+        md.inlinePatterns.register(
+            _BareUrlInlineProcessor(_BareUrlInlineProcessor.PATTERN, md), "bare_url", 115
+        )
         # After the inline processor (priority 20), which creates images and links.
-        md.treeprocessors.register(_RetagTreeprocessor(md, self.profile.retag), "retag", 1)
-
-
-def _set_link_rel(rel, attrs, new=False):
-    attrs[(None, "rel")] = rel
-    return attrs
+        md.treeprocessors.register(_ProfileTreeprocessor(md, self.profile), "profile", 1)
 
 
 def _sanitize(html_text, profile):
-    filters = []
-    if profile.link_rel:
-        filters.append(
-            partial(
-                LinkifyFilter,
-                callbacks=[partial(_set_link_rel, profile.link_rel)],
-                skip_tags=["pre", "code"],
-                parse_email=False,
-            )
-        )
     cleaner = bleach.Cleaner(
         tags=profile.tags,
         attributes=profile.attributes,
         protocols=profile.protocols,
         strip=True,
         strip_comments=True,
-        filters=filters,
     )
     return cleaner.clean(html_text)
+
+
+def _defuse_brackets(text):
+    """Backslash-escape brackets that never close or nest too deep, when there are many."""
+    stray, stacks = set(), {"[": [], "(": []}
+    escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in stacks:
+            stack = stacks[char]
+            if len(stack) >= MAX_BRACKET_DEPTH:
+                stray.add(index)
+            else:
+                stack.append(index)
+        elif char in _BRACKET_PAIRS and (stack := stacks[_BRACKET_PAIRS[char]]):
+            stack.pop()
+    stray.update(*stacks.values())
+    if len(stray) <= MAX_STRAY_BRACKETS:
+        return text
+    return "".join("\\" + char if index in stray else char for index, char in enumerate(text))
 
 
 def escaped_paragraphs(text):
@@ -130,7 +158,7 @@ def escaped_paragraphs(text):
 
 def render_markdown(text, profile):
     """Render Markdown `text` to HTML that holds only what `profile` allows."""
-    text = _CONTROL_CHARACTERS.sub("", text or "")
+    text = _defuse_brackets(_CONTROL_CHARACTERS.sub("", text or ""))
     md = markdown.Markdown(extensions=[*profile.extensions, _ProfileExtension(profile)])
     try:
         return _sanitize(md.convert(text), profile)

@@ -173,3 +173,30 @@ def test_control_characters_are_dropped():
 
 def test_empty_text_renders_empty():
     assert render_markdown("", ARTICLE) == ""
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+def test_bare_urls_become_links_without_trailing_punctuation(profile):
+    html = render_markdown("Read https://example.com/a_b_c. Or (https://example.org)!", profile)
+
+    hrefs = [attrs["href"] for tag, attrs in elements(html) if tag == "a"]
+    assert hrefs == ["https://example.com/a_b_c", "https://example.org"]
+    assert "</a>. Or (" in html
+
+
+@pytest.mark.parametrize(
+    "source", ["[" * 5000, "![" * 2500, "[a](" + "(" * 4990, "[" * 2500 + "]" * 2500]
+)
+def test_bracket_floods_are_shown_as_text(source):
+    html = render_markdown(source, COMMENT)
+
+    assert "<a" not in html
+    assert html.startswith("<p>")
+    assert "[[[" in html or "(((" in html or "![![" in html
+
+
+def test_a_few_stray_brackets_are_left_as_written():
+    html = render_markdown("Use `a[` and [b and [link](https://example.com)", COMMENT)
+
+    assert "<code>a[</code>" in html
+    assert "and [b and <a" in html
