@@ -43,6 +43,9 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
+    def for_article_page(self):
+        return self.for_listing().prefetch_related("questions")
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -42,4 +42,4 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return Article.objects.published().for_listing().prefetch_related("questions")
+        return Article.objects.published().for_article_page()

@@ -102,3 +102,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = "mistralnews"
+
+# Comments: "first-time" holds comments from an email with no approved comment yet,
+# "all" holds every comment, "open" publishes at once (see comments/moderation.py).
+COMMENTS_MODERATION = env.str("COMMENTS_MODERATION", default="first-time")
+# Per IP address: comma-separated count/period limits (s, m, h), or "off".
+COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="1/15s,5/10m")

@@ -3,9 +3,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Category
+from comments.models import Comment
 
 MISTRAL_SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 
@@ -43,3 +45,47 @@ def mistral(db):
     """The Mistral article as the site ships it (fixtures/mistral.json)."""
     call_command("loaddata", "mistral", verbosity=0)
     return Article.objects.get(slug=MISTRAL_SLUG)
+
+
+@pytest.fixture
+def open_comments(settings):
+    """Comments published at once and no flood control, for tests about something else."""
+    settings.COMMENTS_MODERATION = "open"
+    settings.COMMENTS_RATE_LIMIT = "off"
+
+
+@pytest.fixture
+def make_comment(db):
+    """Store a comment directly, approved unless told otherwise."""
+    numbers = itertools.count(1)
+
+    def make(article, *, parent=None, **fields):
+        number = next(numbers)
+        fields.setdefault("author_name", f"Reader {number}")
+        fields.setdefault("author_email", f"reader{number}@example.com")
+        fields.setdefault("body", f"Comment number {number}.")
+        fields.setdefault("status", Comment.Status.APPROVED)
+        comment = Comment(article=article, **fields)
+        if parent is not None:
+            comment.attach_to(parent)
+        comment.save()
+        return comment
+
+    return make
+
+
+def comment_form_data(**fields):
+    """What a reader's browser sends from the "Post a Comment" form."""
+    return {
+        "author_name": "Camille Durand",
+        "author_email": "camille@example.com",
+        "body": "Europe needs at least one lab that answers to European law.",
+        "question": "",
+        "parent": "",
+        "homepage": "",
+        **fields,
+    }
+
+
+def comments_url(article):
+    return reverse("comments:post", args=[article.slug])

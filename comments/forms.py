@@ -1,0 +1,134 @@
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from comments.models import Comment
+
+# Largest id a database row can have; anything else is not a comment or question id.
+MAX_ID = 2**63 - 1
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+NEWLINE_CHARACTERS = frozenset("\t\n\r")
+
+
+def has_visible_text(text):
+    """True if `text` has a letter, digit, punctuation mark or symbol, not only spaces,
+    zero-width or combining characters."""
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+
+
+def has_control_characters(text, allowed=frozenset()):
+    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
+
+
+class CommentTextField(forms.CharField):
+    """Text with browser newlines (CRLF) counted as one character, as the reader sees them."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
+class CommentForm(forms.ModelForm):
+    """A reader's comment on one article: a new thread, an answer or a reply."""
+
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    question = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Answering"
+    )
+    # A honeypot: hidden from sighted readers by CSS, labelled for screen readers.
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "body"]
+        field_classes = {"body": CommentTextField}
+        labels = {"author_name": "Name", "author_email": "Email", "body": "Comment"}
+        help_texts = {
+            "author_email": "Never shown publicly.",
+            "body": "Markdown works: *italic*, **bold**, `code`, > quote, [link](https://…).",
+        }
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "author_name": {"required": "Please enter your name."},
+            "author_email": {
+                "required": "Please enter your email address; it is never shown.",
+                "invalid": "Please enter a valid email address, like name@example.com.",
+            },
+            "body": {"required": "Please write your comment."},
+        }
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.article = article
+        self.questions = {question.pk: question for question in article.questions.all()}
+        self.fields["question"].choices = [("", "General discussion")] + [
+            (pk, f"Question {number}: {question.text}")
+            for number, (pk, question) in enumerate(self.questions.items(), start=1)
+        ]
+        self.fields["parent"].error_messages.update(
+            invalid="That is not a comment you can reply to.",
+            min_value="That is not a comment you can reply to.",
+            max_value="That is not a comment you can reply to.",
+        )
+        self.fields["question"].error_messages["invalid_choice"] = (
+            "Please choose one of this article's questions."
+        )
+
+    def clean_author_name(self):
+        name = unicodedata.normalize("NFC", self.cleaned_data["author_name"]).strip()
+        if has_control_characters(name):
+            raise ValidationError("Your name cannot contain control characters.")
+        if BIDI_CONTROLS.intersection(name):
+            raise ValidationError("Your name cannot contain text-direction override characters.")
+        if not has_visible_text(name):
+            raise ValidationError("Please enter your name.")
+        return name
+
+    def clean_author_email(self):
+        return self.cleaned_data["author_email"].lower()
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if has_control_characters(body, allowed=NEWLINE_CHARACTERS):
+            raise ValidationError("Your comment contains control characters; please remove them.")
+        if not has_visible_text(body):
+            raise ValidationError("Please write your comment.")
+        return body
+
+    def clean_parent(self):
+        pk = self.cleaned_data["parent"]
+        if pk is None:
+            return None
+        parent = Comment.objects.visible().filter(article=self.article, pk=pk).first()
+        if parent is None:
+            raise ValidationError("The comment you are replying to is not available.")
+        return parent
+
+    def clean_question(self):
+        pk = self.cleaned_data["question"]
+        return None if pk is None else self.questions[pk]
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise ValidationError("This field must stay empty. Please clear it and post again.")
+        return ""
+
+    def build_comment(self):
+        """The comment, not saved yet: `comments.posting.post_comment` decides if it is."""
+        comment = super().save(commit=False)
+        comment.article = self.article
+        if parent := self.cleaned_data["parent"]:
+            comment.attach_to(parent)
+        else:
+            comment.question = self.cleaned_data["question"]
+        return comment

@@ -1,0 +1,44 @@
+"""A reader's own comments that wait for moderation, shown to that reader only.
+
+The ids live in a signed cookie scoped to the article's path, set when the comment is
+posted; nothing about it is stored server-side or shown to anyone else.
+"""
+
+from django.core import signing
+
+from comments.models import Comment
+
+COOKIE = "held_comments"
+SALT = "comments.held"
+MAX_AGE = 7 * 24 * 3600
+MAX_REMEMBERED = 20
+
+
+def _held_ids(request):
+    try:
+        value = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE)
+    except (KeyError, signing.BadSignature):
+        return []
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def remember_held(response, request, comment):
+    ids = [*_held_ids(request), comment.pk][-MAX_REMEMBERED:]
+    response.set_signed_cookie(
+        COOKIE,
+        ",".join(map(str, ids)),
+        salt=SALT,
+        max_age=MAX_AGE,
+        path=comment.article.get_absolute_url(),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def held_comments(request, article):
+    """The reader's comments on `article` that still wait for moderation."""
+    ids = _held_ids(request)
+    if not ids:
+        return []
+    return list(Comment.objects.filter(article=article, status=Comment.Status.PENDING, pk__in=ids))

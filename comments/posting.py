@@ -1,0 +1,62 @@
+"""Storing a reader's new comment, after flood control and the duplicate rule."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from comments import flood, moderation
+from comments.models import Comment
+
+DUPLICATE_WINDOW = timedelta(hours=1)
+
+
+class CommentRejected(Exception):
+    """The comment was valid but is not stored; `message` tells the reader why."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class PostingTooFast(CommentRejected):
+    status = 429
+
+    def __init__(self, retry_after):
+        super().__init__(
+            f"You are commenting too quickly. Please wait {retry_after} seconds and post again; "
+            "your comment is still here."
+        )
+        self.retry_after = retry_after
+
+
+class DuplicateComment(CommentRejected):
+    def __init__(self):
+        super().__init__("You have already posted this comment here.")
+
+
+def post_comment(comment):
+    """Store `comment` with the status the moderation policy gives it, or raise
+    CommentRejected. Nothing is written when it is rejected."""
+    comment.render()  # Markdown runs before the write transaction, not inside it.
+    with transaction.atomic():
+        # Serialises posts to one article on databases with row locks, so two identical
+        # posts racing each other cannot both pass the duplicate check.
+        Article.objects.select_for_update().filter(pk=comment.article_id).first()
+        now = timezone.now()
+        if wait := flood.retry_after(comment.ip_hash, now):
+            raise PostingTooFast(wait)
+        if Comment.objects.filter(
+            article_id=comment.article_id,
+            author_email=comment.author_email,
+            body=comment.body,
+            created_at__gt=now - DUPLICATE_WINDOW,
+        ).exists():
+            raise DuplicateComment()
+        comment.created_at = now
+        comment.status = moderation.initial_status(comment)
+        comment.save()
+    return comment

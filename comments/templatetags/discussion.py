@@ -1,0 +1,59 @@
+from django import template
+from django.db.models import Count
+
+from comments.discussion import build_discussion
+from comments.forms import MAX_ID, CommentForm
+from comments.held import held_comments
+from comments.models import Comment
+
+register = template.Library()
+
+
+def _small_id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+@register.inclusion_tag("comments/_discussion.html", takes_context=True)
+def discussion(context, article):
+    """The comments under an article, by question, with the "Post a Comment" form.
+
+    The page passes `comment_form` when it shows a rejected form; otherwise a new form
+    is made, answering `?question=` or replying to `?reply_to=` when those are valid.
+    """
+    request = context["request"]
+    thread = build_discussion(article)
+    form = context.get("comment_form")
+    if form is None:
+        initial = {}
+        if (reply_to := _small_id(request.GET.get("reply_to"))) in thread.comments:
+            initial["parent"] = reply_to
+        if (question := _small_id(request.GET.get("question"))) is not None:
+            initial["question"] = question
+        form = CommentForm(article=article, initial=initial)
+    return {
+        "article": article,
+        "article_url": article.get_absolute_url(),
+        "discussion": thread,
+        "form": form,
+        "replying_to": thread.comments.get(_small_id(form["parent"].value())),
+        "held_comments": held_comments(request, article),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def with_comment_counts(articles):
+    """Pairs of (article, number of visible comments), counted in one query."""
+    articles = list(articles)
+    counts = dict(
+        Comment.objects.visible()
+        .filter(article__in=articles)
+        .values_list("article")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [(article, counts.get(article.pk, 0)) for article in articles]
