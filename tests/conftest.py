@@ -14,7 +14,7 @@ MISTRAL_SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 
 @pytest.fixture
 def category(db):
-    return Category.objects.create(name="AICloud", slug="aicloud")
+    return Category.objects.get_or_create(slug="aicloud", defaults={"name": "AICloud"})[0]
 
 
 @pytest.fixture

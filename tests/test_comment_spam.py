@@ -1,0 +1,137 @@
+"""Spam and flood defence: honeypot, per-IP rate limits, duplicates."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.utils import timezone
+
+from comments.flood import RateLimit, parse_rate_limits
+from comments.models import Comment
+from tests.conftest import comment_form_data, comments_url
+
+
+def post(client, article, ip="198.51.100.20", **fields):
+    return client.post(comments_url(article), comment_form_data(**fields), REMOTE_ADDR=ip)
+
+
+@pytest.fixture
+def moderation_open(settings):
+    settings.COMMENTS_MODERATION = "open"
+
+
+def test_honeypot_is_labelled_for_screen_readers_and_hidden_by_css(client, mistral):
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert '<div class="honeypot">' in html
+    assert '<label for="id_homepage">Leave this field empty</label>' in html
+    assert 'tabindex="-1"' in html
+
+
+def test_filled_honeypot_is_400_and_stores_nothing(client, mistral, open_comments):
+    response = post(client, mistral, homepage="https://spam.example")
+
+    assert response.status_code == 400
+    assert "This field must stay empty" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_second_comment_within_15_seconds_is_429_with_retry_after(client, mistral, moderation_open):
+    assert post(client, mistral, body="First.").status_code == 303
+
+    response = post(client, mistral, body="Second, too soon.")
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 15
+    assert "You are commenting too quickly." in html
+    assert "Second, too soon." in html, "the reader's text is kept"
+    assert Comment.objects.count() == 1
+
+
+def test_limit_is_per_ip_not_per_browser(mistral, moderation_open):
+    first_reader, second_reader = Client(), Client()
+
+    assert post(first_reader, mistral, body="From one browser.").status_code == 303
+    assert post(second_reader, mistral, body="From another.").status_code == 429
+    assert post(second_reader, mistral, ip="203.0.113.5", body="Other IP.").status_code == 303
+
+
+def test_posting_is_allowed_again_after_the_window(client, mistral, moderation_open, monkeypatch):
+    post(client, mistral, body="First.")
+    later = timezone.now() + timedelta(seconds=16)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert post(client, mistral, body="Second, after the window.").status_code == 303
+
+
+def test_five_comments_per_ten_minutes(client, mistral, moderation_open, monkeypatch):
+    start = timezone.now()
+    for n in range(5):
+        moment = start + timedelta(seconds=20 * n)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        assert post(client, mistral, body=f"Comment {n}.").status_code == 303
+
+    sixth = start + timedelta(seconds=100)
+    monkeypatch.setattr(timezone, "now", lambda: sixth)
+    response = post(client, mistral, body="Sixth.")
+
+    assert response.status_code == 429
+    # The first of the five leaves the 10-minute window 600 s after it was posted.
+    assert int(response["Retry-After"]) == 500
+    assert Comment.objects.count() == 5
+
+
+def test_rate_limit_setting_overrides_and_can_be_off(client, mistral, moderation_open, settings):
+    settings.COMMENTS_RATE_LIMIT = "2/1h"
+    assert post(client, mistral, body="One.").status_code == 303
+    assert post(client, mistral, body="Two.").status_code == 303
+    assert post(client, mistral, body="Three.").status_code == 429
+
+    settings.COMMENTS_RATE_LIMIT = "off"
+    assert post(client, mistral, body="Four.").status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        ("1/15s,5/10m", (RateLimit(1, 15), RateLimit(5, 600))),
+        ("5/10m", (RateLimit(5, 600),)),
+        ("3/h", (RateLimit(3, 3600),)),
+        (" off ", ()),
+    ],
+)
+def test_rate_limit_syntax(text, limits):
+    assert parse_rate_limits(text) == limits
+
+
+@pytest.mark.parametrize("text", ["", "5", "5/10", "0/10m", "five/10m", "5/10d", "5/10m;1/15s"])
+def test_bad_rate_limit_is_a_clear_configuration_error(text):
+    with pytest.raises(ImproperlyConfigured, match="COMMENTS_RATE_LIMIT"):
+        parse_rate_limits(text)
+
+
+def test_same_comment_twice_within_an_hour_is_stored_once(client, mistral, open_comments):
+    assert post(client, mistral, body="Posted twice by a double click.").status_code == 303
+
+    response = post(client, mistral, body="Posted twice by a double click.")
+
+    assert response.status_code == 400
+    assert "You have already posted this comment here." in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_same_text_from_another_author_or_after_an_hour_is_not_a_duplicate(
+    client, mistral, open_comments, monkeypatch
+):
+    post(client, mistral, body="Same words.")
+    assert (
+        post(client, mistral, author_email="other@example.com", body="Same words.").status_code
+        == 303
+    )
+
+    later = timezone.now() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert post(client, mistral, body="Same words.").status_code == 303
+    assert Comment.objects.count() == 3
