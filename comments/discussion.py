@@ -58,3 +58,11 @@ def build_discussion(article):
             root.question_number = section.number
             section.threads.append(root)
     return Discussion(sections, general, by_id)
+
+
+def discussion_for(article):
+    """build_discussion once per article object: a page may show the discussion in several
+    places (the threads, their counts, metadata) and should query it once."""
+    if not hasattr(article, "_discussion"):
+        article._discussion = build_discussion(article)
+    return article._discussion

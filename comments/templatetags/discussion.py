@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import Count
 
-from comments.discussion import build_discussion
+from comments.discussion import discussion_for
 from comments.forms import MAX_ID, CommentForm
 from comments.held import held_comments
 from comments.models import Comment
@@ -25,7 +25,7 @@ def discussion(context, article):
     is made, answering `?question=` or replying to `?reply_to=` when those are valid.
     """
     request = context["request"]
-    thread = build_discussion(article)
+    thread = discussion_for(article)
     form = context.get("comment_form")
     if form is None:
         initial = {}
