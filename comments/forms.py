@@ -2,19 +2,25 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 
 from comments.models import Comment
 
 # Largest id a database row can have; anything else is not a comment or question id.
 MAX_ID = 2**63 - 1
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters and symbols that render as blank space (Hangul fillers, braille blank, Khmer
+# inherent vowels), so they do not count as something visible.
+BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
 NEWLINE_CHARACTERS = frozenset("\t\n\r")
 
 
 def has_visible_text(text):
     """True if `text` has a letter, digit, punctuation mark or symbol, not only spaces,
     zero-width or combining characters."""
-    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+    return any(
+        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_CHARACTERS for char in text
+    )
 
 
 def has_control_characters(text, allowed=frozenset()):
@@ -85,7 +91,7 @@ class CommentForm(forms.ModelForm):
         )
 
     def clean_author_name(self):
-        name = unicodedata.normalize("NFC", self.cleaned_data["author_name"]).strip()
+        name = self.cleaned_data["author_name"].strip()
         if has_control_characters(name):
             raise ValidationError("Your name cannot contain control characters.")
         if BIDI_CONTROLS.intersection(name):
@@ -104,6 +110,16 @@ class CommentForm(forms.ModelForm):
         if not has_visible_text(body):
             raise ValidationError("Please write your comment.")
         return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "body" in cleaned_data:
+            # Rendered here, outside any transaction; the comment keeps the result.
+            self.instance.body = cleaned_data["body"]
+            self.instance.render()
+            if not has_visible_text(strip_tags(self.instance.body_html)):
+                self.add_error("body", "Your comment has no text to show. Please write some.")
+        return cleaned_data
 
     def clean_parent(self):
         pk = self.cleaned_data["parent"]

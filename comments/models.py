@@ -56,9 +56,10 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.article}"
 
+    _rendered_body = None
+
     def save(self, *args, **kwargs):
-        if getattr(self, "_rendered_body", None) != self.body:
-            self.render()
+        self.render()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -73,9 +74,11 @@ class Comment(models.Model):
         self.question_id = parent.question_id
 
     def render(self):
-        """Render the body; done before a write transaction opens, so save() need not."""
-        self.body_html = render_markdown(self.body, COMMENT)
-        self._rendered_body = self.body
+        """Render the body to HTML, unless it already is; done before a write transaction
+        opens, so save() has nothing left to do."""
+        if self._rendered_body != self.body:
+            self.body_html = render_markdown(self.body, COMMENT)
+            self._rendered_body = self.body
 
     @property
     def link_count(self):

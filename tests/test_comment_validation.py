@@ -99,6 +99,7 @@ def test_invalid_fields_are_rejected_with_a_clear_message(
         {"author_name": "  Zoë  "},
         {"author_name": "مريم"},
         {"author_name": "👩\u200d💻 Ada"},
+        {"author_name": "\u0958" * 80},  # 80 characters as typed, whatever their normal form
         {"body": "x" * 5000},
         {"body": "line\r\n" * 833},  # 5,000 characters once CRLF counts as one, as browsers do
         {"body": "عربي\u200f and English"},
