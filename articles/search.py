@@ -4,7 +4,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, TaggedArticle
@@ -65,7 +65,11 @@ def _ranked(articles, query):
     )
     document = (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector(Coalesce(tag_names, Value("")), weight="A", config=SEARCH_CONFIG)
+        + SearchVector(
+            Coalesce(tag_names, Value(""), output_field=TextField()),
+            weight="A",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
