@@ -1,10 +1,15 @@
+import html
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
-from mistralnews.markup import ARTICLE, render_markdown
+from mistralnews.markup import ARTICLE, plain_text, render_markdown
+
+# Descriptions, search results and feed summaries stay this short.
+EXCERPT_WORDS = 40
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -128,6 +133,22 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def modified_at(self):
+        """When readers last saw a change: an article edited before its scheduled time
+        changed for them when it appeared."""
+        return max(self.updated_at, self.published_at or self.updated_at)
+
+    @property
+    def excerpt(self):
+        """Plain text for descriptions and results: the summary, or the body's first words."""
+        return plain_text(html.escape(self.summary) or self.body_html, words=EXCERPT_WORDS)
+
+
+def public_tags():
+    """Tags with a page of their own: those at least one published article has."""
+    return Tag.objects.filter(article__in=Article.objects.published()).distinct()
 
 
 class DiscussionQuestionQuerySet(models.QuerySet):

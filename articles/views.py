@@ -1,8 +1,12 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from articles.models import Article, Category
+from articles.search import clean_query, search_articles
 
 
 class PublishedArticlesMixin:
@@ -43,3 +47,57 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().for_article_page()
+
+
+class SearchView(ListView):
+    """`/search/?q=`: the form, and the published articles that match, ten a page."""
+
+    paginate_by = 10
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = clean_query(self.request.GET.get("q"))
+        if not self.query:
+            return Article.objects.none()
+        return search_articles(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query, page_query=urlencode({"q": self.query}), **kwargs
+        )
+
+
+class ArchiveMixin(PublishedArticlesMixin):
+    date_field = "published_at"
+    make_object_list = True
+    allow_future = False
+
+
+class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+    """A year's articles by month, newest first, fifty a page."""
+
+    paginate_by = 50
+    template_name = "articles/archive_year.html"
+
+    def get_queryset(self):
+        # A line per article: its body is not needed.
+        return Article.objects.published().select_related("category").defer("body", "body_html")
+
+    def get_allow_empty(self):
+        # The footer links to this year, which has no articles yet on 1 January.
+        return self.get_year() == timezone.localdate().year
+
+    # The page lists every year that has articles, which says more than next and previous.
+    def get_next_year(self, date):
+        return None
+
+    def get_previous_year(self, date):
+        return None
+
+    def get_context_data(self, **kwargs):
+        years = Article.objects.published().dates("published_at", "year", order="DESC")
+        return super().get_context_data(archive_years=[day.year for day in years], **kwargs)
+
+
+class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
+    month_format = "%m"

@@ -2,10 +2,12 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import Article, DiscussionQuestion
-from mistralnews.markup import COMMENT, render_markdown
+from mistralnews.markup import COMMENT, plain_text, render_markdown
 
 # Replies nest this deep; a reply to a comment at this depth becomes its sibling.
 MAX_DEPTH = 4
+# Feeds and page metadata quote a comment's plain text up to this many words.
+EXCERPT_WORDS = 60
 
 
 class CommentQuerySet(models.QuerySet):
@@ -79,6 +81,11 @@ class Comment(models.Model):
         if self._rendered_body != self.body:
             self.body_html = render_markdown(self.body, COMMENT)
             self._rendered_body = self.body
+
+    @property
+    def excerpt(self):
+        """The comment's opening words as plain text."""
+        return plain_text(self.body_html, words=EXCERPT_WORDS)
 
     @property
     def link_count(self):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import bleach
 import markdown
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from markdown.extensions import Extension
 from markdown.inlinepatterns import AutolinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -165,3 +167,10 @@ def render_markdown(text, profile):
     except RecursionError:
         # Python-Markdown recurses once per nesting level (e.g. "- " * 496 + "x").
         return escaped_paragraphs(text)
+
+
+def plain_text(fragment, *, words):
+    """The text of stored HTML `fragment`, whitespace collapsed, cut after `words` words:
+    for descriptions, feeds and metadata, which carry no markup."""
+    text = " ".join(html.unescape(strip_tags(fragment)).split())
+    return Truncator(text).words(words)

@@ -1,10 +1,12 @@
 from django import template
 from django.db.models import Count
 
+from articles.structured_data import json_ld_script, news_article
 from comments.discussion import discussion_for
 from comments.forms import MAX_ID, CommentForm
 from comments.held import held_comments
 from comments.models import Comment
+from comments.structured_data import discussion_json_ld
 
 register = template.Library()
 
@@ -43,6 +45,15 @@ def discussion(context, article):
         "held_comments": held_comments(request, article),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """The article's NewsArticle JSON-LD with its discussion, from the page's one query
+    for comments."""
+    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    data = {**news_article(article, url), **discussion_json_ld(discussion_for(article), url)}
+    return json_ld_script(data)
 
 
 @register.filter

@@ -1,0 +1,248 @@
+"""What search engines and link previews read: titles, descriptions, canonical URLs,
+Open Graph and JSON-LD."""
+
+import json
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import pytest
+
+from comments.models import Comment
+
+
+class HeadReader(HTMLParser):
+    """The <title>, <meta>, <link rel="canonical"> and JSON-LD of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.title = ""
+        self.meta = []
+        self.canonical = []
+        self.json_ld = []
+        self.scripts = 0
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "title":
+            self._in = "title"
+        elif tag == "meta" and ("property" in attrs or "name" in attrs):
+            self.meta.append((attrs.get("property") or attrs["name"], attrs.get("content")))
+        elif tag == "link" and attrs.get("rel") == "canonical":
+            self.canonical.append(attrs["href"])
+        elif tag == "script":
+            self.scripts += 1
+            if attrs.get("type") == "application/ld+json":
+                self._in = "json_ld"
+                self.json_ld.append("")
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "json_ld":
+            self.json_ld[-1] += data
+
+    def values(self, name):
+        return [content for key, content in self.meta if key == name]
+
+    def value(self, name):
+        (content,) = self.values(name)
+        return content
+
+
+def read_head(response):
+    reader = HeadReader()
+    reader.feed(response.content.decode())
+    return reader
+
+
+def article_json_ld(client, article):
+    head = read_head(client.get(article.get_absolute_url()))
+    (text,) = head.json_ld
+    return json.loads(text)
+
+
+def iso(value):
+    parsed = datetime.fromisoformat(value)
+    assert parsed.tzinfo is not None, f"{value} has no time zone"
+    return parsed
+
+
+# Every page
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical", "title"),
+    [
+        ("/", "http://testserver/", "mistralnews"),
+        ("/?page=1", "http://testserver/", "mistralnews"),
+        ("/tags/sovereignai/", "http://testserver/tags/sovereignai/", "#SovereignAI · mistralnews"),
+        ("/category/aicloud/", "http://testserver/category/aicloud/", "AICloud · mistralnews"),
+        ("/search/", "http://testserver/search/", "Search · mistralnews"),
+        ("/search/?q=sovereign", "http://testserver/search/", "“sovereign” · Search · mistralnews"),
+        ("/archive/2026/", "http://testserver/archive/2026/", "2026 · Archive · mistralnews"),
+        (
+            "/archive/2026/06/",
+            "http://testserver/archive/2026/06/",
+            "June 2026 · Archive · mistralnews",
+        ),
+        ("/nope/", "http://testserver/nope/", "Page not found · mistralnews"),
+    ],
+)
+def test_every_page_has_title_description_and_canonical_url(client, mistral, url, canonical, title):
+    head = read_head(client.get(url))
+
+    assert head.title == title
+    assert head.canonical == [canonical]
+    (description,) = head.values("description")
+    assert len(description) > 20
+
+
+def test_article_page_title_description_and_canonical_url(client, mistral):
+    head = read_head(client.get(f"{mistral.get_absolute_url()}?reply_to=1&utm_source=x"))
+
+    assert head.title == f"{mistral.title} · mistralnews"
+    assert head.value("description") == mistral.summary
+    assert head.canonical == [f"http://testserver{mistral.get_absolute_url()}"]
+
+
+def test_rejected_comment_page_keeps_the_article_as_canonical(client, mistral, open_comments):
+    response = client.post(f"{mistral.get_absolute_url()}comments/", {"body": ""})
+
+    head = read_head(response)
+    assert response.status_code == 400
+    assert head.canonical == [f"http://testserver{mistral.get_absolute_url()}"]
+    assert head.value("og:url") == head.canonical[0]
+
+
+def test_later_pages_of_a_list_are_their_own_canonical(client, make_article):
+    for _ in range(11):
+        make_article()
+
+    head = read_head(client.get("/?page=2&utm_source=x"))
+
+    assert head.canonical == ["http://testserver/?page=2"]
+
+
+def test_description_is_plain_text_cut_short(client, make_article):
+    article = make_article(
+        summary="", body="**Bold** start, a [link](https://example.com) & " + "word " * 100
+    )
+
+    description = read_head(client.get(article.get_absolute_url())).value("description")
+
+    assert description.startswith("Bold start, a link & word")
+    assert "<" not in description
+    assert len(description.split()) == 40
+
+
+# Open Graph
+
+
+def test_article_page_has_open_graph_tags(client, mistral):
+    head = read_head(client.get(mistral.get_absolute_url()))
+
+    assert head.value("og:type") == "article"
+    assert head.value("og:title") == mistral.title
+    assert head.value("og:description") == mistral.summary
+    assert head.value("og:url") == f"http://testserver{mistral.get_absolute_url()}"
+    assert head.value("og:site_name") == "mistralnews"
+    assert iso(head.value("article:published_time")) == datetime(2026, 6, 2, 8, tzinfo=UTC)
+    assert iso(head.value("article:modified_time")) == mistral.modified_at
+    assert head.value("article:section") == "AICloud"
+    assert head.values("article:tag") == list(mistral.tags.names())
+    assert len(head.values("article:tag")) == 7
+
+
+# JSON-LD
+
+
+def test_json_ld_describes_the_article(client, mistral):
+    data = article_json_ld(client, mistral)
+
+    url = f"http://testserver{mistral.get_absolute_url()}"
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == mistral.title
+    assert data["description"] == mistral.summary
+    assert iso(data["datePublished"].replace("Z", "+00:00")) == mistral.published_at
+    assert data["dateModified"].endswith("Z")
+    assert data["author"] == {"@type": "Person", "name": "mistralnews staff"}
+    assert data["articleSection"] == "AICloud"
+    assert data["keywords"] == list(mistral.tags.names())
+    assert data["url"] == url
+    assert data["commentCount"] == 0
+    assert data["comment"] == []
+    assert [part["name"] for part in data["hasPart"]] == [q.text for q in mistral.questions.all()]
+    assert all(part["@type"] == "Question" for part in data["hasPart"])
+
+
+def test_json_ld_carries_the_discussion(client, mistral, make_comment):
+    question = mistral.questions.first()
+    answer = make_comment(mistral, question=question, body="It *helps*.", author_name="Ana")
+    reply = make_comment(mistral, parent=answer, body="It fragments.")
+    make_comment(mistral, status=Comment.Status.PENDING, body="Held back.")
+
+    data = article_json_ld(client, mistral)
+
+    url = f"http://testserver{mistral.get_absolute_url()}"
+    assert data["commentCount"] == 2
+    newest, oldest = data["comment"]
+    assert oldest == {
+        "@type": "Comment",
+        "@id": f"{url}#comment-{answer.pk}",
+        "url": f"{url}#comment-{answer.pk}",
+        "author": {"@type": "Person", "name": "Ana"},
+        "dateCreated": oldest["dateCreated"],
+        "text": "It helps.",
+        "parentItem": {"@id": f"{url}#question-{question.pk}"},
+    }
+    assert iso(oldest["dateCreated"].replace("Z", "+00:00")) == answer.created_at.replace(
+        microsecond=answer.created_at.microsecond // 1000 * 1000
+    )
+    assert newest["parentItem"] == {"@id": f"{url}#comment-{answer.pk}"}
+    assert newest["text"] == reply.body
+    assert data["hasPart"][0]["@id"] == f"{url}#question-{question.pk}"
+    assert data["hasPart"][0]["answerCount"] == 1
+    assert "Held back." not in json.dumps(data)
+
+
+def test_json_ld_holds_the_newest_ten_comments_and_counts_all(client, mistral, make_comment):
+    comments = [make_comment(mistral) for _ in range(15)]
+
+    data = article_json_ld(client, mistral)
+
+    assert data["commentCount"] == 15
+    assert [item["text"] for item in data["comment"]] == [c.body for c in comments[::-1][:10]]
+
+
+def test_comment_cannot_break_out_of_the_json_ld(client, mistral, make_comment):
+    attack = "</script><script>alert(1)</script>"
+    make_comment(mistral, body=attack, author_name="</script><b>x</b>")
+
+    response = client.get(mistral.get_absolute_url())
+    head = read_head(response)
+
+    assert head.scripts == 1
+    (text,) = head.json_ld
+    assert "<" not in text
+    data = json.loads(text)
+    assert data["comment"][0]["text"] == attack
+    assert data["comment"][0]["author"]["name"] == "</script><b>x</b>"
+    assert re.search(r"<script[^>]*>alert", response.content.decode()) is None
+
+
+def test_json_ld_keeps_the_article_page_at_four_queries(
+    client, mistral, make_comment, django_assert_num_queries
+):
+    for _ in range(12):
+        make_comment(mistral, question=mistral.questions.first())
+
+    with django_assert_num_queries(4):
+        response = client.get(mistral.get_absolute_url())
+
+    assert len(read_head(response).json_ld) == 1
