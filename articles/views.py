@@ -1,4 +1,7 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -43,3 +46,18 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
 class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.published().for_article_page()
+
+
+@method_decorator(cache_control(private=True, no_cache=True), name="dispatch")
+class ArticlePreviewView(DetailView):
+    """Any article as readers would see it, with a draft or schedule banner: editors only.
+    Everyone else gets 404, as if the page did not exist."""
+
+    template_name = "articles/article_preview.html"
+    extra_context = {"preview": True}
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (user.is_staff and user.has_perm("articles.view_article")):
+            raise Http404
+        return Article.objects.for_article_page()

@@ -6,4 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post, name="post"),
+    path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
 ]
