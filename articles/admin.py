@@ -9,6 +9,26 @@ from articles.models import Article, Category, DiscussionQuestion
 WIDE = {"class": "vLargeTextField"}
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """Status as editors think of it: a published article with a future date is scheduled."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "live":
+                return queryset.published()
+        return queryset
+
+
 class ArticleForm(forms.ModelForm):
     class Meta:
         widgets = {
@@ -42,8 +62,8 @@ class CategoryAdmin(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["title", "status", "publication_date", "category", "is_published"]
-    list_filter = ["status", "category", "tags"]
+    list_display = ["title", "state", "publication_date", "category", "is_published"]
+    list_filter = [StatusFilter, "category", "tags"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -70,8 +90,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
 
-    @admin.display(description="Published / scheduled", ordering="published_at")
+    @admin.display(description="Status", ordering="status")
+    def state(self, article):
+        return "Scheduled" if article.is_scheduled else article.get_status_display()
+
+    @admin.display(description="Date", ordering="published_at")
     def publication_date(self, article):
+        """When the article appeared, or is scheduled to."""
         return article.published_at
 
     @admin.display(boolean=True, description="Live")

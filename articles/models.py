@@ -40,6 +40,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published articles whose time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def publish_now(self):
         """Publish the articles that are not public yet, as of now; return how many."""
         now = timezone.now()

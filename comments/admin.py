@@ -201,7 +201,7 @@ admin.site.unregister(Article)
 @admin.register(Article)
 class ArticleWithCommentsAdmin(ArticleAdmin):
     list_display = [
-        "title", "status", "publication_date", "category", "approved_comments",
+        "title", "state", "publication_date", "category", "approved_comments",
         "pending_comments", "is_published",
     ]  # fmt: skip
 
