@@ -128,9 +128,9 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, comment, form, change):
         if decision := form.cleaned_data["decision"]:
             reason = form.cleaned_data["reason"]
-            self.apply(request, Comment.objects.filter(pk=comment.pk), decision, reason)
+            self.moderate_selected(request, Comment.objects.filter(pk=comment.pk), decision, reason)
 
-    def apply(self, request, queryset, action, reason=""):
+    def moderate_selected(self, request, queryset, action, reason=""):
         selected = queryset.count()
         changed = moderate(queryset, action, request.user, reason)
         done = Action(action).label.lower()
@@ -141,17 +141,17 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve(self, request, queryset):
-        self.apply(request, queryset, Action.APPROVE)
+        self.moderate_selected(request, queryset, Action.APPROVE)
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_as_spam(self, request, queryset):
-        self.apply(request, queryset, Action.SPAM)
+        self.moderate_selected(request, queryset, Action.SPAM)
 
     @admin.action(description="Remove selected comments…", permissions=["change"])
     def remove(self, request, queryset):
         form = RemovalForm(request.POST if "confirm" in request.POST else None)
         if form.is_valid():
-            self.apply(request, queryset, Action.REMOVE, form.cleaned_data["reason"])
+            self.moderate_selected(request, queryset, Action.REMOVE, form.cleaned_data["reason"])
             return None  # back to the queue
         return TemplateResponse(
             request,

@@ -173,8 +173,8 @@ class ModerationEvent(models.Model):
         REMOVE = "removed", "Removed"
         SPAM = "spam", "Marked as spam"
 
-    # PROTECT: the log outlives nothing it describes; comments are never deleted through
-    # the desk, and an article with moderated comments cannot be deleted by accident.
+    # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
+    # deleted by accident; the desk never deletes comments at all.
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="moderation_events")
     action = models.CharField(max_length=10, choices=Action.choices)
     reason = models.CharField(max_length=500, blank=True)

@@ -315,3 +315,19 @@ def test_queue_query_count_does_not_grow_with_comments(editor_client, mistral, m
         make_comment(mistral, question=questions[n % 3], status=Status.PENDING)
 
     assert queue_queries(editor_client) == one_row
+
+
+def test_moderation_log_query_count_does_not_grow_with_events(
+    editor_client, mistral, make_comment, editor
+):
+    url = "/admin/comments/moderationevent/"
+    moderate(Comment.objects.filter(pk=make_comment(mistral).pk), "removed", editor, "abuse")
+    with CaptureQueriesContext(connection) as one_event:
+        editor_client.get(url)
+
+    for _ in range(19):
+        moderate(Comment.objects.filter(pk=make_comment(mistral).pk), "spam", editor)
+    with CaptureQueriesContext(connection) as twenty_events:
+        assert editor_client.get(url).status_code == 200
+
+    assert len(twenty_events) == len(one_event)
