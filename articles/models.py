@@ -166,14 +166,6 @@ class Article(models.Model):
         )
 
     @property
-    def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
     def is_scheduled(self):
         return (
             self.status == self.Status.PUBLISHED
@@ -185,6 +177,14 @@ class Article(models.Model):
     def revised_since_published(self):
         """Readers are told of revisions made after the article appeared, not before."""
         return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
 
 class DiscussionQuestionQuerySet(models.QuerySet):

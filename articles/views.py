@@ -1,4 +1,3 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
@@ -43,11 +42,6 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
-class ArticleDetailView(DetailView):
-    def get_queryset(self):
-        return Article.objects.published().for_article_page()
-
-
 @method_decorator(cache_control(private=True, no_cache=True), name="dispatch")
 class ArticlePreviewView(DetailView):
     """Any article as readers would see it, with a draft or schedule banner: editors only.
@@ -59,5 +53,10 @@ class ArticlePreviewView(DetailView):
     def get_queryset(self):
         user = self.request.user
         if not (user.is_staff and user.has_perm("articles.view_article")):
-            raise Http404
+            return Article.objects.none()
         return Article.objects.for_article_page()
+
+
+class ArticleDetailView(DetailView):
+    def get_queryset(self):
+        return Article.objects.published().for_article_page()

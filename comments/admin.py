@@ -2,12 +2,14 @@
 comment counts on the article list (added here because `articles` never imports
 `comments`)."""
 
+import html
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
@@ -21,6 +23,13 @@ from comments.moderation import moderate
 Action = ModerationEvent.Action
 # Article titles and questions are long; the queue shows their start.
 LABEL_LENGTH = 40
+EXCERPT_LENGTH = 120
+
+
+def excerpt(comment):
+    """The start of a comment as plain text, which the admin escapes: never its HTML."""
+    text = " ".join(html.unescape(strip_tags(comment.body_html)).split())
+    return Truncator(text).chars(EXCERPT_LENGTH)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -111,7 +120,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return comment.excerpt
+        return excerpt(comment)
 
     @admin.display(description="Article", ordering="article__title")
     def on_article(self, comment):
@@ -160,7 +169,7 @@ class CommentAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": "Remove comments",
                 "opts": self.opts,
-                "comments": queryset,
+                "comments": [(comment, excerpt(comment)) for comment in queryset],
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "media": self.media,

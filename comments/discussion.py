@@ -34,6 +34,8 @@ def build_discussion(article):
     roots = []
     for comment in Comment.objects.in_threads().filter(article=article):
         # Oldest first, so a parent comes before its replies.
+        if comment.is_visible:
+            comment.author_name, comment.body_html = comment.public_name, comment.public_html
         comment.thread_replies = []
         in_thread[comment.pk] = comment
         parent = in_thread.get(comment.parent_id)

@@ -1,18 +1,13 @@
-import html
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
 from articles.models import Article, DiscussionQuestion
 from mistralnews.markup import COMMENT, render_markdown
 
 # Replies nest this deep; a reply to a comment at this depth becomes its sibling.
 MAX_DEPTH = 4
-EXCERPT_LENGTH = 120
 
 
 class CommentQuerySet(models.QuerySet):
@@ -22,8 +17,8 @@ class CommentQuerySet(models.QuerySet):
 
     def in_threads(self):
         """Comments that hold a place in a thread: the visible ones with their name and text
-        (as `public_name` and `public_html`), and, as placeholders without either, removed
-        ones and spam that has visible or removed replies.
+        (loaded as `public_name` and `public_html`), and, as placeholders without either,
+        removed ones and spam that has visible or removed replies.
 
         The text, name and email of a placeholder are never loaded from the database.
         """
@@ -125,12 +120,6 @@ class Comment(models.Model):
     @property
     def link_count(self):
         return self.body_html.count("<a ")
-
-    @property
-    def excerpt(self):
-        """The start of the comment as plain text, for editors' lists."""
-        text = " ".join(html.unescape(strip_tags(self.body_html)).split())
-        return Truncator(text).chars(EXCERPT_LENGTH)
 
     @property
     def is_visible(self):

@@ -5,6 +5,6 @@ from comments import views
 app_name = "comments"
 
 urlpatterns = [
-    path("articles/<slug:slug>/comments/", views.post, name="post"),
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
+    path("articles/<slug:slug>/comments/", views.post, name="post"),
 ]

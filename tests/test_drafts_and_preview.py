@@ -53,7 +53,8 @@ def test_preview_has_no_comment_form(editor_client, make_article, make_comment):
 
     html = editor_client.get(draft.get_preview_url()).content.decode()
 
-    assert "<form" not in html
+    assert '<form method="post"' not in html
+    assert "Post a Comment" not in html
     assert "The comment form is not shown in a preview." in html
     assert "Answer this question" not in html
 
