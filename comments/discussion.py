@@ -35,6 +35,8 @@ def build_discussion(article):
     for comment in Comment.objects.in_threads().filter(article=article):
         # Oldest first, so a parent comes before its replies.
         if comment.is_visible:
+            # in_threads() loads these under other names (a placeholder's are never loaded);
+            # a visible comment gets its own fields back, so pages and metadata read them.
             comment.author_name, comment.body_html = comment.public_name, comment.public_html
         comment.thread_replies = []
         in_thread[comment.pk] = comment
