@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py seed
+	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install

@@ -1,10 +1,54 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.utils.translation import ngettext
+from taggit.forms import TagWidget
 
 from articles.models import Article, Category, DiscussionQuestion
+
+WIDE = {"class": "vLargeTextField"}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status as editors think of it: a published article with a future date is scheduled."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Article.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "live":
+                return queryset.published()
+        return queryset
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        widgets = {
+            "title": forms.TextInput(attrs=WIDE),
+            "slug": forms.TextInput(attrs=WIDE),
+            "summary": AdminTextareaWidget(attrs={"rows": 3}),
+            "body": AdminTextareaWidget(attrs={"rows": 24}),
+            "tags": TagWidget(attrs=WIDE),
+        }
+
+
+class DiscussionQuestionForm(forms.ModelForm):
+    class Meta:
+        widgets = {"text": AdminTextareaWidget(attrs={"rows": 2})}
 
 
 class DiscussionQuestionInline(admin.TabularInline):
     model = DiscussionQuestion
+    form = DiscussionQuestionForm
+    fields = ["position", "text"]
     extra = 1
 
 
@@ -17,11 +61,60 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "category"]
-    list_filter = ["status", "category"]
+    form = ArticleForm
+    list_display = ["title", "state", "publication_date", "category", "is_published"]
+    list_filter = [StatusFilter, "category", "tags"]
     search_fields = ["title", "summary", "body"]
+    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DiscussionQuestionInline]
+    actions = ["publish_now", "unpublish"]
+    readonly_fields = ["created_at", "updated_at", "revised_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "byline", "body"]}),
+        (
+            "Publication",
+            {
+                "fields": ["status", "published_at", "category", "tags", "comments_open"],
+                "description": "A published article with a future date is scheduled: it "
+                "appears by itself at that time. Drafts and scheduled articles open in a "
+                "preview only editors can see.",
+            },
+        ),
+        ("History", {"fields": ["created_at", "updated_at", "revised_at"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
+
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_published else article.get_preview_url()
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, article):
+        return "Scheduled" if article.is_scheduled else article.get_status_display()
+
+    @admin.display(description="Date", ordering="published_at")
+    def publication_date(self, article):
+        """When the article appeared, or is scheduled to."""
+        return article.published_at
+
+    @admin.display(boolean=True, description="Live")
+    def is_published(self, article):
+        return article.is_published
+
+    @admin.action(description="Publish selected articles now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        count = queryset.publish_now()
+        self.message_user(
+            request, ngettext("%d article published.", "%d articles published.", count) % count
+        )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.unpublish()
+        self.message_user(
+            request,
+            ngettext("%d article is a draft again.", "%d articles are drafts again.", count)
+            % count,
+        )

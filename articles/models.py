@@ -45,6 +45,23 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published articles whose time has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def publish_now(self):
+        """Publish the articles that are not public yet, as of now; return how many."""
+        now = timezone.now()
+        return self.exclude(status=Article.Status.PUBLISHED, published_at__lte=now).update(
+            status=Article.Status.PUBLISHED, published_at=now, updated_at=now
+        )
+
+    def unpublish(self):
+        """Make published or scheduled articles drafts again; return how many."""
+        return self.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
+        )
+
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
@@ -79,6 +96,9 @@ class TaggedArticle(TaggedItemBase):
 
 
 class Article(models.Model):
+    # Changing these on a public article is a revision readers are told about.
+    REVISED_FIELDS = ("title", "summary", "body")
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -99,6 +119,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the title, summary or body last changed while the article was public.",
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
     comments_open = models.BooleanField(default=True)
@@ -117,14 +143,45 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        # Browsers send a textarea's line breaks as CRLF: store one kind, so that saving the
+        # admin form unchanged is not a revision.
+        self.summary = self.summary.replace("\r\n", "\n")
+        self.body = self.body.replace("\r\n", "\n")
+        if self.is_being_revised():
+            self.revised_at = timezone.now()
         self.body_html = render_markdown(self.body, ARTICLE)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def get_preview_url(self):
+        return reverse("articles:preview", args=[self.slug])
+
     def natural_key(self):
         return (self.slug,)
+
+    def is_being_revised(self):
+        """True when this save changes the title, summary or body of a public article."""
+        if self.pk is None:
+            return False
+        stored = Article.objects.published().filter(pk=self.pk).values(*self.REVISED_FIELDS).first()
+        return stored is not None and any(
+            stored[name] != getattr(self, name) for name in self.REVISED_FIELDS
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def revised_since_published(self):
+        """Readers are told of revisions made after the article appeared, not before."""
+        return bool(self.revised_at and self.published_at and self.revised_at > self.published_at)
 
     @property
     def is_published(self):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/rss/", feeds.LatestArticlesRssFeed(), name="feed_rss"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("articles/<slug:slug>/preview/", views.ArticlePreviewView.as_view(), name="preview"),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),

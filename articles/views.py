@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
@@ -42,6 +44,21 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
+
+
+@method_decorator(cache_control(private=True, no_cache=True), name="dispatch")
+class ArticlePreviewView(DetailView):
+    """Any article as readers would see it, with a draft or schedule banner: editors only.
+    Everyone else gets 404, as if the page did not exist."""
+
+    template_name = "articles/article_preview.html"
+    extra_context = {"preview": True}
+
+    def get_queryset(self):
+        user = self.request.user
+        if not (user.is_staff and user.has_perm("articles.view_article")):
+            return Article.objects.none()
+        return Article.objects.for_article_page()
 
 
 class ArticleDetailView(DetailView):

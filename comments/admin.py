@@ -1,12 +1,238 @@
-from django.contrib import admin
+"""The moderation desk: the comment queue, its actions and the moderation log, plus the
+comment counts on the article list (added here because `articles` never imports
+`comments`)."""
 
-from comments.models import Comment
+import html
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django.utils.translation import ngettext
+
+from articles.admin import ArticleAdmin
+from articles.models import Article
+from comments.forms import CommentModerationForm, RemovalForm
+from comments.models import Comment, ModerationEvent
+from comments.moderation import moderate
+
+Action = ModerationEvent.Action
+# Article titles and questions are long; the queue shows their start.
+LABEL_LENGTH = 40
+EXCERPT_LENGTH = 120
+
+
+def excerpt(comment):
+    """The start of a comment as plain text, which the admin escapes: never its HTML."""
+    text = " ".join(html.unescape(strip_tags(comment.body_html)).split())
+    return Truncator(text).chars(EXCERPT_LENGTH)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on the pending queue; "All" is a choice of its own."""
+
+    title = "status"
+    parameter_name = "status"
+    default = Comment.Status.PENDING
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.everything, "All")]
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.everything:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    fields = ["created_at", "action", "reason", "editor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("moderator")
+
+    @admin.display(description="Editor")
+    def editor(self, event):
+        # A name, not a link: editors cannot open user accounts.
+        return event.moderator and event.moderator.get_username()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["author_name", "article", "question", "status", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["author_name", "author_email", "body"]
-    readonly_fields = ["article", "parent", "question", "depth", "created_at"]
+    list_display = ["excerpt", "author_name", "on_article", "answering", "status", "age"]
+    list_display_links = ["excerpt"]
+    list_filter = [StatusFilter, "article", ("question", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "question"]
+    search_fields = ["author_name", "author_email", "body"]
+    actions = ["approve", "remove", "mark_as_spam"]
+    form = CommentModerationForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "article", "question", "parent", "author_name", "author_email", "body",
+                    "created_at", "status", "moderation_reason",
+                ]
+            },
+        ),
+        ("Moderation", {"fields": ["decision", "reason"]}),
+    ]  # fmt: skip
+    # Every field is read-only: a status changes only through `moderate`, which logs it.
+    readonly_fields = fieldsets[0][1]["fields"]
+    inlines = [ModerationEventInline]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Moderation queue", **(extra_context or {})}
+        )
+
+    def has_add_permission(self, request):
+        return False  # Comments come from readers.
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # Nothing is hard-deleted: removed comments keep their place.
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return excerpt(comment)
+
+    @admin.display(description="Article", ordering="article__title")
+    def on_article(self, comment):
+        return Truncator(comment.article.title).chars(LABEL_LENGTH)
+
+    @admin.display(description="Question", ordering="question__position")
+    def answering(self, comment):
+        return Truncator(comment.question.text).chars(LABEL_LENGTH) if comment.question else None
+
+    @admin.display(description="Age", ordering="created_at")
+    def age(self, comment):
+        return timesince(comment.created_at, depth=1)
+
+    def save_model(self, request, comment, form, change):
+        if decision := form.cleaned_data["decision"]:
+            reason = form.cleaned_data["reason"]
+            self.moderate_selected(request, Comment.objects.filter(pk=comment.pk), decision, reason)
+
+    def moderate_selected(self, request, queryset, action, reason=""):
+        selected = queryset.count()
+        changed = moderate(queryset, action, request.user, reason)
+        done = Action(action).label.lower()
+        message = ngettext("%d comment %s.", "%d comments %s.", changed) % (changed, done)
+        if unchanged := selected - changed:
+            message += ngettext(" %d already was.", " %d already were.", unchanged) % unchanged
+        self.message_user(request, message)
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self.moderate_selected(request, queryset, Action.APPROVE)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_as_spam(self, request, queryset):
+        self.moderate_selected(request, queryset, Action.SPAM)
+
+    @admin.action(description="Remove selected comments…", permissions=["change"])
+    def remove(self, request, queryset):
+        form = RemovalForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self.moderate_selected(request, queryset, Action.REMOVE, form.cleaned_data["reason"])
+            return None  # back to the queue
+        return TemplateResponse(
+            request,
+            "admin/comments/comment/remove_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Remove comments",
+                "opts": self.opts,
+                "comments": [(comment, excerpt(comment)) for comment in queryset],
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            },
+        )
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The moderation log as editors see it: read-only, with the editor who acted."""
+
+    list_display = ["created_at", "action", "comment", "article", "reason", "moderator"]
+    list_filter = ["action"]
+    list_select_related = ["comment__article", "moderator"]
+    search_fields = ["reason", "comment__author_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(ordering="comment__article")
+    def article(self, event):
+        return event.comment.article
+
+
+def comment_count(status):
+    return Count("comments", filter=Q(comments__status=status))
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    list_display = [
+        "title", "state", "publication_date", "category", "approved_comments",
+        "pending_comments", "is_published",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_count=comment_count(Comment.Status.APPROVED),
+                pending_count=comment_count(Comment.Status.PENDING),
+            )
+        )
+
+    @admin.display(description="Approved", ordering="approved_count")
+    def approved_comments(self, article):
+        return article.approved_count
+
+    @admin.display(description="Pending", ordering="pending_count")
+    def pending_comments(self, article):
+        if not article.pending_count:
+            return 0
+        queue = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a>', queue, article.pk, article.pending_count
+        )

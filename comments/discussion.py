@@ -4,12 +4,6 @@ from dataclasses import dataclass, field
 
 from comments.models import Comment
 
-# What the page prints; the body's Markdown and the author's email are never loaded.
-THREAD_FIELDS = [
-    "id", "article_id", "parent_id", "question_id", "depth", "author_name", "body_html",
-    "status", "created_at",
-]  # fmt: skip
-
 
 @dataclass
 class QuestionSection:
@@ -19,14 +13,14 @@ class QuestionSection:
 
     @property
     def answer_count(self):
-        return len(self.threads)
+        return sum(thread.is_visible for thread in self.threads)
 
 
 @dataclass
 class Discussion:
     sections: list
     general: list
-    comments: dict
+    comments: dict  # the visible comments by id: the ones readers can reply to
 
     @property
     def count(self):
@@ -34,14 +28,19 @@ class Discussion:
 
 
 def build_discussion(article):
-    """Visible comments of `article` as threads: one section per question, then the rest."""
-    comments = Comment.objects.visible().filter(article=article).only(*THREAD_FIELDS)
-    by_id = {}
+    """The threads under `article`: one section per question, then the rest. Visible
+    comments show; removed ones keep their place as placeholders so replies keep context."""
+    in_thread = {}
     roots = []
-    for comment in comments:  # oldest first, so a parent comes before its replies
+    for comment in Comment.objects.in_threads().filter(article=article):
+        # Oldest first, so a parent comes before its replies.
+        if comment.is_visible:
+            # in_threads() loads these under other names (a placeholder's are never loaded);
+            # a visible comment gets its own fields back, so pages and metadata read them.
+            comment.author_name, comment.body_html = comment.public_name, comment.public_html
         comment.thread_replies = []
-        by_id[comment.pk] = comment
-        parent = by_id.get(comment.parent_id)
+        in_thread[comment.pk] = comment
+        parent = in_thread.get(comment.parent_id)
         (parent.thread_replies if parent else roots).append(comment)
 
     sections = [
@@ -57,7 +56,8 @@ def build_discussion(article):
         else:
             root.question_number = section.number
             section.threads.append(root)
-    return Discussion(sections, general, by_id)
+    visible = {pk: comment for pk, comment in in_thread.items() if comment.is_visible}
+    return Discussion(sections, general, visible)
 
 
 def discussion_for(article):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 
 # Largest id a database row can have; anything else is not a comment or question id.
 MAX_ID = 2**63 - 1
@@ -148,3 +148,52 @@ class CommentForm(forms.ModelForm):
         else:
             comment.question = self.cleaned_data["question"]
         return comment
+
+
+REASON_HELP = "Shown to readers in the comment's place and in the public moderation log."
+REASON_REQUIRED = "Give a reason: readers see it in the comment's place."
+WIDE = {"class": "vLargeTextField"}  # the admin's wide text field
+
+
+class RemovalForm(forms.Form):
+    """The reason editors give when they remove comments from the moderation queue."""
+
+    reason = forms.CharField(
+        max_length=500,
+        help_text=REASON_HELP,
+        error_messages={"required": REASON_REQUIRED},
+        widget=forms.TextInput(attrs=WIDE),
+    )
+
+
+class CommentModerationForm(forms.ModelForm):
+    """The desk's form for one comment: its fields are read-only; the editor may approve,
+    remove or mark it as spam, which `comments.moderation.moderate` applies and logs."""
+
+    decision = forms.ChoiceField(
+        choices=[
+            ("", "Leave as it is"),
+            (ModerationEvent.Action.APPROVE, "Approve"),
+            (ModerationEvent.Action.REMOVE, "Remove"),
+            (ModerationEvent.Action.SPAM, "Mark as spam"),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text=f"Required to remove. {REASON_HELP}",
+        widget=forms.TextInput(attrs=WIDE),
+    )
+
+    class Meta:
+        model = Comment
+        fields = []
+
+    def clean(self):
+        cleaned_data = super().clean()
+        removing = cleaned_data.get("decision") == ModerationEvent.Action.REMOVE
+        if removing and cleaned_data.get("reason") == "":
+            self.add_error("reason", REASON_REQUIRED)
+        return cleaned_data

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from articles.models import Article, DiscussionQuestion
@@ -13,7 +15,34 @@ EXCERPT_WORDS = 60
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments readers may see: approved ones."""
-        return self.filter(status=Comment.Status.APPROVED)
+        return self.filter(Comment.VISIBLE)
+
+    def in_threads(self):
+        """Comments that hold a place in a thread: the visible ones with their name and text
+        (loaded as `public_name` and `public_html`), and, as placeholders without either,
+        removed ones and spam that has visible or removed replies.
+
+        The text, name and email of a placeholder are never loaded from the database.
+        """
+        removed = Q(status=Comment.Status.REMOVED)
+        spam_with_replies = Q(status=Comment.Status.SPAM) & Exists(
+            Comment.objects.filter(parent=OuterRef("pk")).filter(Comment.VISIBLE | removed)
+        )
+        return (
+            self.filter(Comment.VISIBLE | removed | spam_with_replies)
+            .annotate(
+                public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value("")),
+                public_html=Case(
+                    When(Comment.VISIBLE, then="body_html"),
+                    default=Value(""),
+                    output_field=models.TextField(),
+                ),
+            )
+            .only(
+                "id", "article_id", "parent_id", "question_id", "depth", "status",
+                "moderation_reason", "created_at",
+            )
+        )  # fmt: skip
 
 
 class Comment(models.Model):
@@ -22,6 +51,9 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REMOVED = "removed", "Removed"
         SPAM = "spam", "Spam"
+
+    # Readers see a comment's name and text only when it is approved.
+    VISIBLE = Q(status=Status.APPROVED)
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -41,6 +73,14 @@ class Comment(models.Model):
     body = models.TextField(max_length=5000, help_text="Markdown.")
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Kept beside the event log so a thread shows why a comment was removed without a
+    # query per placeholder.
+    moderation_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="The reason given with the latest moderation decision.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # HMAC of the poster's IP address under the secret key; the address itself is never kept.
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -90,3 +130,66 @@ class Comment(models.Model):
     @property
     def link_count(self):
         return self.body_html.count("<a ")
+
+    @property
+    def is_visible(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def removal_reason(self):
+        """Why a placeholder's comment is gone, as readers are told."""
+        return self.moderation_reason or ("spam" if self.status == self.Status.SPAM else "")
+
+
+class ModerationEventQuerySet(models.QuerySet):
+    def for_public_log(self):
+        """Events on published articles' comments, newest first, with only what readers may
+        see: the commenter's name as `comment_author` (withheld for spam, a spammer's name
+        being their advertisement), never the comment's text or email, nor the editor."""
+        return (
+            self.filter(comment__article__in=Article.objects.published())
+            .select_related("comment__article")
+            .annotate(
+                comment_author=Case(
+                    When(action=ModerationEvent.Action.SPAM, then=Value("")),
+                    default="comment__author_name",
+                )
+            )
+            .only(
+                "id", "action", "reason", "created_at", "comment__id",
+                "comment__article__slug", "comment__article__title",
+            )
+            .order_by("-created_at", "-id")
+        )  # fmt: skip
+
+
+class ModerationEvent(models.Model):
+    """An editor changed a comment's status: the moderation log, public without the editor."""
+
+    class Action(models.TextChoices):
+        # Each action's value is the Comment.Status it gives the comment.
+        APPROVE = "approved", "Approved"
+        REMOVE = "removed", "Removed"
+        SPAM = "spam", "Marked as spam"
+
+    # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
+    # deleted by accident; the desk never deletes comments at all.
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="moderation_events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ModerationEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="moderation_log_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: comment {self.comment_id}"

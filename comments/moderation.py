@@ -1,9 +1,12 @@
-"""The moderation policy: which new comments are published at once and which are held."""
+"""Moderation: the policy for new comments (published at once or held), and the editors'
+decisions on them, each logged as a ModerationEvent."""
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 
 POLICIES = {
     "first-time": "hold comments from an email with no approved comment yet",
@@ -32,3 +35,28 @@ def initial_status(comment):
         return Comment.Status.APPROVED
     known_author = Comment.objects.visible().filter(author_email=comment.author_email).exists()
     return Comment.Status.APPROVED if known_author else Comment.Status.PENDING
+
+
+@transaction.atomic
+def moderate(comments, action, moderator, reason=""):
+    """Give `comments` (a queryset) the status that `action` names and log a ModerationEvent
+    for every comment whose status changes; return how many changed. A removal needs a
+    reason: it is shown to readers in the comment's place."""
+    reason = reason.strip()
+    if action == ModerationEvent.Action.REMOVE and not reason:
+        raise ValueError("Removing a comment needs a reason.")
+    changing = list(
+        Comment.objects.select_for_update()
+        .filter(pk__in=comments.values("pk"))
+        .exclude(status=action)
+        .values_list("pk", flat=True)
+    )
+    Comment.objects.filter(pk__in=changing).update(status=action, moderation_reason=reason)
+    now = timezone.now()
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(
+            comment_id=pk, action=action, reason=reason, moderator=moderator, created_at=now
+        )
+        for pk in changing
+    )
+    return len(changing)

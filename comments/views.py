@@ -3,12 +3,13 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
+from django.views.generic import ListView
 
 from articles.models import Article
 from comments.flood import client_ip_hash
 from comments.forms import CommentForm
 from comments.held import remember_held
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 from comments.posting import CommentRejected, PostingTooFast, post_comment
 
 
@@ -44,3 +45,15 @@ def post(request, slug):
         status=status,
         headers=headers,
     )
+
+
+class ModerationLogView(ListView):
+    """The public moderation log: what editors did to which comment and why, newest first.
+    Never the removed text, the commenter's email, nor which editor acted."""
+
+    paginate_by = 50
+    template_name = "comments/moderation_log.html"
+    context_object_name = "events"
+
+    def get_queryset(self):
+        return ModerationEvent.objects.for_public_log()

@@ -5,6 +5,8 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
 
+admin.site.site_header = admin.site.site_title = "mistralnews desk"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -2,6 +2,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -89,3 +90,17 @@ def comment_form_data(**fields):
 
 def comments_url(article):
     return reverse("comments:post", args=[article.slug])
+
+
+@pytest.fixture
+def editor(db):
+    """A staff user in the Editors group, as `create_editor` makes them."""
+    user = User.objects.create_user("editor", "editor@example.com", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -25,6 +25,7 @@ def discussion(context, article):
 
     The page passes `comment_form` when it shows a rejected form; otherwise a new form
     is made, answering `?question=` or replying to `?reply_to=` when those are valid.
+    A staff preview (`preview` in the context) shows the discussion without the form.
     """
     request = context["request"]
     thread = discussion_for(article)
@@ -36,9 +37,12 @@ def discussion(context, article):
         if (question := _small_id(request.GET.get("question"))) is not None:
             initial["question"] = question
         form = CommentForm(article=article, initial=initial)
+    preview = context.get("preview", False)
     return {
         "article": article,
         "article_url": article.get_absolute_url(),
+        "preview": preview,
+        "can_post": article.comments_open and not preview,
         "discussion": thread,
         "form": form,
         "replying_to": thread.comments.get(_small_id(form["parent"].value())),

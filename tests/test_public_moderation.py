@@ -1,0 +1,267 @@
+"""Transparent moderation for readers: the public log, and removed comments' placeholders."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat
+
+from articles.models import Article
+from comments.discussion import build_discussion
+from comments.models import Comment, ModerationEvent
+from comments.moderation import moderate
+from tests.conftest import comment_form_data, comments_url
+from tests.test_comments import comment_html, section_html
+
+LOG = "/moderation/"
+PLACEHOLDER = "Comment removed by the moderators"
+
+
+def moderated(comment, action, editor, reason=""):
+    moderate(Comment.objects.filter(pk=comment.pk), action, editor, reason)
+    comment.refresh_from_db()
+    return comment
+
+
+def test_log_shows_date_action_article_reason_and_name(client, mistral, make_comment, editor):
+    comment = make_comment(mistral, author_name="Jonas Weber")
+    moderated(comment, "removed", editor, "personal attack")
+    event = ModerationEvent.objects.get()
+
+    html = client.get(LOG).content.decode()
+
+    assert f'<time datetime="{dateformat.format(event.created_at, "c")}">' in html
+    assert "<strong>Removed</strong>" in html
+    assert "A comment by Jonas Weber on" in html
+    assert f'href="{mistral.get_absolute_url()}#comment-{comment.pk}"' in html
+    assert "Europe&#x27;s $23 Billion AI Powerhouse" in html
+    assert "Reason: personal attack" in html
+
+
+def test_log_never_shows_the_text_the_email_or_the_editor(client, mistral, make_comment, editor):
+    editor.username, editor.email = "margot.l", "margot.l@mistralnews.example"
+    editor.save()
+    comment = make_comment(
+        mistral, author_email="jonas.private@example.com", body="Some hateful words here."
+    )
+    moderated(comment, "removed", editor, "hate speech")
+
+    html = client.get(LOG).content.decode()
+
+    assert "hateful words" not in html
+    assert "jonas.private" not in html
+    assert "margot" not in html
+
+
+def test_log_is_newest_first_and_covers_every_action(client, mistral, make_comment, editor):
+    first = moderated(make_comment(mistral, status="pending"), "approved", editor)
+    second = moderated(make_comment(mistral), "removed", editor, "off topic")
+    moderated(make_comment(mistral, status="pending"), "spam", editor)
+
+    html = client.get(LOG).content.decode()
+
+    positions = [
+        html.index("<strong>Marked as spam</strong>"),
+        html.index("<strong>Removed</strong>"),
+        html.index("<strong>Approved</strong>"),
+    ]
+    assert positions == sorted(positions)
+    assert first.author_name in html and second.author_name in html
+
+
+def test_log_withholds_spammers_names(client, mistral, make_comment, editor):
+    moderated(
+        make_comment(mistral, author_name="Cheap Pills Online", status="pending"), "spam", editor
+    )
+
+    html = client.get(LOG).content.decode()
+
+    assert "<strong>Marked as spam</strong>" in html
+    assert "Cheap Pills" not in html
+    assert f'A comment on <a href="{mistral.get_absolute_url()}">' in html
+
+
+def test_log_leaves_out_articles_readers_cannot_see(client, make_article, make_comment, editor):
+    draft = make_article(title="Unpublished scoop", status=Article.Status.DRAFT)
+    moderated(make_comment(draft, author_name="Early Reader"), "removed", editor, "leak")
+
+    html = client.get(LOG).content.decode()
+
+    assert "Unpublished scoop" not in html
+    assert "Early Reader" not in html
+    assert "No moderation decisions yet." in html
+
+
+def test_log_paginates_fifty_a_page(client, mistral, make_comment, editor):
+    comments = [make_comment(mistral, status="pending") for _ in range(51)]
+    moderate(Comment.objects.filter(pk__in=[c.pk for c in comments]), "approved", editor)
+
+    first = client.get(LOG)
+    second = client.get(LOG, {"page": 2})
+
+    assert len(first.context["events"]) == 50
+    assert len(second.context["events"]) == 1
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert client.get(LOG, {"page": 3}).status_code == 404
+
+
+def log_queries(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LOG).status_code == 200
+    return len(queries)
+
+
+def test_log_query_count_does_not_grow_with_events(client, mistral, make_comment, editor):
+    moderated(make_comment(mistral), "removed", editor, "first")
+    one_event = log_queries(client)
+
+    for n in range(30):
+        moderated(make_comment(mistral), "removed" if n % 2 else "spam", editor, f"reason {n}")
+
+    assert log_queries(client) == one_event == 2  # count, page
+
+
+@pytest.mark.parametrize("url", ["/", LOG, "/nope/"])
+def test_every_page_links_to_the_log_in_its_footer(client, mistral, url):
+    html = client.get(url).content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+
+    assert f'<a href="{LOG}">Moderation log</a>' in footer
+
+
+def test_article_footer_links_to_the_log(client, mistral):
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert (
+        f'<a href="{LOG}">Moderation log</a>' in html[html.index('<footer class="site-footer">') :]
+    )
+
+
+# Placeholders in the thread
+
+
+def test_removed_comment_leaves_a_placeholder_and_its_replies_stay(
+    client, mistral, make_comment, editor
+):
+    question = mistral.questions.first()
+    root = make_comment(mistral, question=question, body="A fair point.")
+    removed = make_comment(
+        mistral,
+        parent=root,
+        author_name="Angry Person",
+        author_email="angry@example.com",
+        body="You are all idiots.",
+    )
+    reply = make_comment(mistral, parent=removed, body="No need for that.")
+    moderated(removed, "removed", editor, "personal attack")
+
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    placeholder = comment_html(html, removed.pk)
+    assert f"{PLACEHOLDER} (personal attack)." in placeholder
+    assert f'id="comment-{reply.pk}"' in placeholder
+    assert "No need for that." in placeholder
+    assert f'id="comment-{removed.pk}"' in comment_html(html, root.pk)
+    assert "You are all idiots." not in html
+    assert "Angry Person" not in html
+    assert "angry@example.com" not in html
+    assert f"reply_to={removed.pk}" not in html
+    assert f"reply_to={reply.pk}" in html
+
+
+def test_removed_comment_without_replies_still_shows_its_placeholder(
+    client, mistral, make_comment, editor
+):
+    removed = moderated(
+        make_comment(mistral, body="Off-topic rant."), "removed", editor, "off topic"
+    )
+
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert f"{PLACEHOLDER} (off topic)." in comment_html(html, removed.pk)
+    assert "Off-topic rant." not in html
+
+
+def test_spam_shows_a_placeholder_only_when_replies_need_it(client, mistral, make_comment, editor):
+    answered = make_comment(mistral, author_name="Spammer One", body="Visit my shop.")
+    reply = make_comment(mistral, parent=answered, body="Is this an advert?")
+    lone = make_comment(mistral, author_name="Spammer Two", body="Cheap pills.")
+    moderated(answered, "spam", editor)
+    moderated(lone, "spam", editor)
+
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert f"{PLACEHOLDER} (spam)." in comment_html(html, answered.pk)
+    assert "Is this an advert?" in comment_html(html, answered.pk)
+    assert f'id="comment-{lone.pk}"' not in html
+    for hidden in ["Spammer", "Visit my shop.", "Cheap pills."]:
+        assert hidden not in html
+    assert f'id="comment-{reply.pk}"' in html
+
+
+def test_pending_comments_hold_no_place_in_threads(client, mistral, make_comment):
+    pending = make_comment(mistral, status=Comment.Status.PENDING, body="Awaiting review.")
+
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert f'id="comment-{pending.pk}"' not in html
+    assert PLACEHOLDER not in html
+
+
+def test_counts_leave_out_removed_comments(client, mistral, make_comment, editor):
+    question = mistral.questions.first()
+    make_comment(mistral, question=question)
+    removed_answer = make_comment(mistral, question=question)
+    moderated(removed_answer, "removed", editor, "abuse")
+
+    html = client.get(mistral.get_absolute_url()).content.decode()
+
+    assert "1 comment</span>" in html
+    assert "1 answer\n" in section_html(html, f"question-{question.pk}")
+    assert f'href="{mistral.get_absolute_url()}#discussion">1 comment</a>' in (
+        client.get("/").content.decode()
+    )
+
+
+def test_readers_cannot_reply_to_a_removed_comment(
+    client, mistral, make_comment, editor, open_comments
+):
+    removed = moderated(make_comment(mistral), "removed", editor, "abuse")
+
+    form_page = client.get(mistral.get_absolute_url(), {"reply_to": removed.pk}).content.decode()
+    response = client.post(comments_url(mistral), comment_form_data(parent=str(removed.pk)))
+
+    assert "Replying to" not in form_page
+    assert response.status_code == 400
+    assert "The comment you are replying to is not available." in response.content.decode()
+    assert not removed.replies.exists()
+
+
+def test_placeholders_never_load_the_removed_text_or_name(mistral, make_comment, editor):
+    removed = moderated(make_comment(mistral, body="Never to be seen."), "removed", editor, "abuse")
+    visible = make_comment(mistral, author_name="Camille", body="Shown.")
+
+    thread = build_discussion(mistral)
+
+    placeholder, shown = thread.general
+    assert placeholder.pk == removed.pk
+    assert (placeholder.public_name, placeholder.public_html) == ("", "")
+    assert {"body", "body_html", "author_name", "author_email"} <= placeholder.get_deferred_fields()
+    assert (shown.author_name, shown.body_html) == ("Camille", visible.body_html)
+    assert not {"author_name", "body_html"} & shown.get_deferred_fields()
+    assert list(thread.comments) == [visible.pk]
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_article_page_queries_stay_constant_with_placeholders(
+    client, mistral, make_comment, editor, django_assert_num_queries, count
+):
+    for _ in range(count):
+        root = make_comment(mistral)
+        make_comment(mistral, parent=root)
+        moderated(root, "removed", editor, "abuse")
+
+    # The article with its category, its tags, its questions, the comments.
+    with django_assert_num_queries(4):
+        response = client.get(mistral.get_absolute_url())
+
+    assert response.content.decode().count(PLACEHOLDER) == count
