@@ -68,14 +68,14 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         newest = list(
-            self.articles(**kwargs).values_list("pk", "updated_at", "published_at")[:FEED_SIZE]
+            self.articles(**kwargs).only("updated_at", "published_at", "revised_at")[:FEED_SIZE]
         )
         if not newest:  # nothing to compare: an unknown tag must still be 404, not 304
             return super().__call__(request, *args, **kwargs)
-        fingerprint = repr((request.path, newest)).encode()
+        fingerprint = repr([request.path, *((a.pk, a.updated_at) for a in newest)]).encode()
         etag = hashlib.sha256(fingerprint).hexdigest()[:32]
-        # The same date the Feed puts in Last-Modified: the newest item's update or publication.
-        last_modified = max(max(updated, published) for _, updated, published in newest)
+        # The date the Feed puts in Last-Modified: the newest item's modification.
+        last_modified = max(article.modified_at for article in newest)
         conditional = condition(
             etag_func=lambda *args, **kwargs: etag,
             last_modified_func=lambda *args, **kwargs: last_modified,

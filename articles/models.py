@@ -193,9 +193,9 @@ class Article(models.Model):
 
     @property
     def modified_at(self):
-        """When readers last saw a change: an article edited before its scheduled time
-        changed for them when it appeared."""
-        return max(self.updated_at, self.published_at or self.updated_at)
+        """When readers last saw the text change: its revision after it appeared, or else
+        its appearance (edits before then, and publishing itself, are not revisions)."""
+        return self.revised_at if self.revised_since_published else self.published_at
 
     @property
     def excerpt(self):
