@@ -49,7 +49,7 @@ test-postgres: install
 
 # Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
 test-scaleout: install install-redis
-	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m scaleout -rs
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m scaleout
 
 # Debian's redis-server, which the Redis tests start on a free port; they skip without it.
 install-redis:

@@ -130,8 +130,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# HTTPS. Behind a proxy that terminates TLS, either trust its X-Forwarded-Proto header
-# (DJANGO_SECURE_PROXY_SSL_HEADER=1) or let the proxy redirect (DJANGO_SECURE_SSL_REDIRECT=0).
+# HTTPS. Behind a proxy that terminates TLS, trust its X-Forwarded-Proto header
+# (DJANGO_SECURE_PROXY_SSL_HEADER=1), or Django takes its requests for plain HTTP (redirect
+# loops, CSRF origin failures); the proxy may then redirect itself (DJANGO_SECURE_SSL_REDIRECT=0).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
