@@ -31,18 +31,20 @@ def run_check(*options, **env):
     return run("manage.py", "check", *options, **env)
 
 
+LOGIN = "/admin/login/?next=/admin/"
 REQUEST = """
 import json, sys, django
 django.setup()
 from django.test import Client
-response = Client().get("/no-such-page/", HTTP_HOST="news.example", **json.loads(sys.argv[1]))
+response = Client().get("/admin/", HTTP_HOST="news.example", **json.loads(sys.argv[1]))
 headers = [response.get(name, "-") for name in ("Location", "Strict-Transport-Security")]
 print(response.status_code, *headers)
 """
 
 
 def production_response(request=None, **env):
-    """Status, Location and HSTS header of a page under production settings with `env`."""
+    """Status, Location and HSTS header of /admin/ under production settings with `env`: it
+    redirects to the login page without rendering a template or reading the database."""
     result = run("-c", REQUEST, json.dumps(request or {}), **PRODUCTION, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.rstrip("\n").split(" ", 2)
@@ -97,11 +99,11 @@ def test_deploy_check_passes_in_production():
 
 
 def test_production_redirects_plain_http_to_https():
-    assert production_response() == ["301", "https://news.example/no-such-page/", "-"]
+    assert production_response() == ["301", "https://news.example/admin/", "-"]
 
 
 def test_the_redirect_can_be_left_to_a_tls_terminating_proxy():
-    assert production_response(DJANGO_SECURE_SSL_REDIRECT="0") == ["404", "-", "-"]
+    assert production_response(DJANGO_SECURE_SSL_REDIRECT="0") == ["302", LOGIN, "-"]
 
 
 def test_a_proxys_x_forwarded_proto_is_trusted_only_when_asked():
@@ -109,8 +111,8 @@ def test_a_proxys_x_forwarded_proto_is_trusted_only_when_asked():
 
     assert production_response(from_proxy)[0] == "301"
     assert production_response(from_proxy, DJANGO_SECURE_PROXY_SSL_HEADER="1") == [
-        "404",
-        "-",
+        "302",
+        LOGIN,
         "max-age=31536000",
     ]
 
@@ -123,7 +125,7 @@ def test_hsts_length_subdomains_and_preload_are_the_operators_choice():
         DJANGO_HSTS_PRELOAD="1",
     )
 
-    assert status == ["404", "-", "max-age=3600; includeSubDomains; preload"]
+    assert status == ["302", LOGIN, "max-age=3600; includeSubDomains; preload"]
 
 
 def test_redis_url_makes_redis_the_cache():
