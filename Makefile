@@ -1,11 +1,18 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
+# `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
+# on PostgreSQL and Redis.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Tests run with production settings (DEBUG off) and throwaway secrets.
-TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+# Tests run with production settings (DEBUG off) and throwaway secrets, over plain HTTP.
+TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
+	DJANGO_SECURE_SSL_REDIRECT=0
 
-.PHONY: install run test lint fixture clean
+# make serve: gunicorn's address and worker processes.
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= 2
+
+.PHONY: install run serve test lint test-postgres test-scaleout install-redis fixture clean
 
 install: $(VENV)/.installed
 
@@ -21,6 +28,14 @@ run: install
 	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# Production settings: needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Production").
+# No control socket: gunicornc is not used, and all instances would share ~/.gunicorn.
+serve: install
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/gunicorn mistralnews.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
+	  --no-control-socket
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -28,6 +43,18 @@ lint: install
 test: lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest
+
+# The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
+test-postgres: install
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout'
+
+# Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
+test-scaleout: install install-redis
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m scaleout
+
+# Debian's redis-server, which the Redis tests start on a free port; they skip without it.
+install-redis:
+	@command -v redis-server >/dev/null || scripts/apt-install.sh redis-server
 
 # Rebuild fixtures/mistral.json from fixtures/mistral-article.txt on a scratch database.
 fixture: install

@@ -47,8 +47,6 @@ def post_comment(comment):
         # posts racing each other cannot both pass the duplicate check.
         Article.objects.select_for_update().filter(pk=comment.article_id).first()
         now = timezone.now()
-        if wait := flood.retry_after(comment.ip_hash, now):
-            raise PostingTooFast(wait)
         if Comment.objects.filter(
             article_id=comment.article_id,
             author_email=comment.author_email,
@@ -56,6 +54,9 @@ def post_comment(comment):
             created_at__gt=now - DUPLICATE_WINDOW,
         ).exists():
             raise DuplicateComment()
+        # Last check: flood control in Redis counts the post as it lets it through.
+        if wait := flood.retry_after(comment.ip_hash, now):
+            raise PostingTooFast(wait)
         comment.created_at = now
         comment.status = moderation.initial_status(comment)
         comment.save()

@@ -1,14 +1,17 @@
 import itertools
+import shutil
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Category
 from comments.models import Comment
+from tests import servers
 
 MISTRAL_SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 
@@ -104,3 +107,36 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def static_files_without_collectstatic(settings):
+    """Tests do not run collectstatic: pages link the source static files by their own names."""
+    settings.STATIC_ROOT = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A throwaway redis-server on a free loopback port for the whole run: its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian package; `make install-redis`)")
+    with servers.redis_server(binary, tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_cache(settings, redis_server):
+    """Django's cache, and with it flood control, in the throwaway Redis; emptied after."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server,
+        }
+    }
+    yield redis_server
+    caches["default"].clear()

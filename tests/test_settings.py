@@ -1,23 +1,63 @@
 """Settings come from the environment; production refuses to start half-configured."""
 
-import os
+import json
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
 
+from tests.servers import production_env
 
-def run_check(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+# What an operator sets: a long random key (Django's deploy check wants 50+ characters).
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "pR0d-" + "Zq8Lx2Wm7Rt4Vb9Nc3Hy6Pd1Gf5Js0Ke8Ua2Io7Ty4Ew9Qs3Dl6",
+    "DJANGO_ALLOWED_HOSTS": "news.example",
+}
+
+
+def run(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
-        env={**clean, **env},
+        env=production_env(**env),
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_check(*options, **env):
+    return run("manage.py", "check", *options, **env)
+
+
+LOGIN = "/admin/login/?next=/admin/"
+REQUEST = """
+import json, sys, django
+django.setup()
+from django.test import Client
+response = Client().get("/admin/", HTTP_HOST="news.example", **json.loads(sys.argv[1]))
+headers = [response.get(name, "-") for name in ("Location", "Strict-Transport-Security")]
+print(response.status_code, *headers)
+"""
+
+
+def production_response(request=None, **env):
+    """Status, Location and HSTS header of /admin/ under production settings with `env`: it
+    redirects to the login page without rendering a template or reading the database."""
+    result = run("-c", REQUEST, json.dumps(request or {}), **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.rstrip("\n").split(" ", 2)
+
+
+def setting(expression, **env):
+    result = run(
+        "-c",
+        f"import django; from django.conf import settings; django.setup(); print({expression})",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 @pytest.mark.parametrize(
@@ -43,22 +83,59 @@ def test_local_development_needs_no_configuration():
 
 
 def test_database_comes_from_database_url(tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; from django.conf import settings; django.setup(); "
-            "print(settings.DATABASES['default']['NAME'])",
-        ],
-        cwd=settings.BASE_DIR,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "mistralnews.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path}/elsewhere.sqlite3",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    name = setting(
+        "settings.DATABASES['default']['NAME']",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path}/elsewhere.sqlite3",
     )
 
-    assert result.stdout.strip() == f"{tmp_path}/elsewhere.sqlite3"
+    assert name == f"{tmp_path}/elsewhere.sqlite3"
+
+
+def test_deploy_check_passes_in_production():
+    result = run_check("--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_redirects_plain_http_to_https():
+    assert production_response() == ["301", "https://news.example/admin/", "-"]
+
+
+def test_the_redirect_can_be_left_to_a_tls_terminating_proxy():
+    assert production_response(DJANGO_SECURE_SSL_REDIRECT="0") == ["302", LOGIN, "-"]
+
+
+def test_a_proxys_x_forwarded_proto_is_trusted_only_when_asked():
+    from_proxy = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+    assert production_response(from_proxy)[0] == "301"
+    assert production_response(from_proxy, DJANGO_SECURE_PROXY_SSL_HEADER="1") == [
+        "302",
+        LOGIN,
+        "max-age=31536000",
+    ]
+
+
+def test_hsts_length_subdomains_and_preload_are_the_operators_choice():
+    status = production_response(
+        {"secure": True},
+        DJANGO_HSTS_SECONDS="3600",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+        DJANGO_HSTS_PRELOAD="1",
+    )
+
+    assert status == ["302", LOGIN, "max-age=3600; includeSubDomains; preload"]
+
+
+def test_redis_url_makes_redis_the_cache():
+    cache = setting(
+        "settings.CACHES['default']", REDIS_URL="redis://127.0.0.1:6390/2", **PRODUCTION
+    )
+
+    assert cache == repr(
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6390/2",
+        }
+    )
