@@ -2,7 +2,20 @@
 
 import pytest
 
-READING_PAGES = ["/", "/tags/mistralai/", "/category/aicloud/", "/articles/no-such-article/"]
+READING_PAGES = [
+    "/",
+    "/tags/mistralai/",
+    "/category/aicloud/",
+    "/articles/no-such-article/",
+    "/search/?q=sovereign",
+    "/archive/2026/",
+    "/archive/2026/06/",
+    "/moderation/",
+    "/feed/",
+    "/articles/europes-23-billion-ai-powerhouse-mistral-is-growing-fast/comments/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
 
 
 @pytest.mark.parametrize("path", READING_PAGES)

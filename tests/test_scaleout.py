@@ -84,7 +84,14 @@ def collected_static(tmp_path_factory):
 
 
 @pytest.fixture
-def two_servers(transactional_db, shared_postgres, redis_server, collected_static, tmp_path):
+def two_servers(
+    django_db_serialized_rollback,
+    transactional_db,
+    shared_postgres,
+    redis_server,
+    collected_static,
+    tmp_path,
+):
     """Instances A and B: production settings, one database, one Redis, behind one proxy."""
     redis.Redis.from_url(redis_server).flushdb()
     env = servers.production_env(
@@ -139,7 +146,7 @@ def test_flood_control_counts_posts_across_both_servers(two_servers, mistral, re
     assert redis.Redis.from_url(redis_server).keys("*comments.flood.*"), "counted in Redis"
 
 
-def test_an_editors_moderation_on_a_shows_on_b(two_servers, mistral, admin_user):
+def test_an_editors_moderation_on_a_shows_on_b(two_servers, mistral, editor):
     a, b = two_servers
     article_on_b = b + mistral.get_absolute_url()
     newcomer = Browser("198.51.100.4")
@@ -148,20 +155,24 @@ def test_an_editors_moderation_on_a_shows_on_b(two_servers, mistral, admin_user)
     assert held.status == Comment.Status.PENDING
     assert "A first comment, held." not in Browser("203.0.113.51").get(article_on_b)[2]
 
-    editor = Browser("192.0.2.10")
-    login = editor.post_form(
+    editor.set_password("an editor's password")
+    editor.save()
+    desk = Browser("192.0.2.10")
+    login = desk.post_form(
         a + "/admin/login/",
         a + "/admin/login/?next=/admin/",
-        {"username": admin_user.username, "password": "password"},
+        {"username": editor.username, "password": "an editor's password"},
     )
     assert login[0] == 302
-    change = f"{a}/admin/comments/comment/{held.pk}/change/"
-    fields = {"author_name": held.author_name, "author_email": held.author_email}
-    fields |= {"body": held.body, "_save": "Save"}
-    approved = editor.post_form(change, change, {**fields, "status": "approved"})
+    queue = f"{a}/admin/comments/comment/?status=all"
+    selected = {"_selected_action": held.pk, "index": 0}
+    approved = desk.post_form(queue, queue, {"action": "approve", **selected})
     assert approved[0] == 302, approved[2]
 
     assert "A first comment, held." in Browser("203.0.113.52").get(article_on_b)[2]
 
-    assert editor.post_form(change, change, {**fields, "status": "removed"})[0] == 302
-    assert "A first comment, held." not in Browser("203.0.113.53").get(article_on_b)[2]
+    removal = {"action": "remove", "confirm": "yes", "reason": "Off topic", **selected}
+    assert desk.post_form(queue, queue, removal)[0] == 302
+    page_on_b = Browser("203.0.113.53").get(article_on_b)[2]
+    assert "A first comment, held." not in page_on_b
+    assert "Comment removed by the moderators (Off topic)" in page_on_b

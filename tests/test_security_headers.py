@@ -8,6 +8,15 @@ PAGES = [
     "/tags/mistralai/",
     "/category/aicloud/",
     "/articles/no-such-article/",
+    "/search/?q=sovereign",
+    "/feed/",
+    "/feed/rss/",
+    "/tags/mistralai/feed/",
+    "/articles/europes-23-billion-ai-powerhouse-mistral-is-growing-fast/comments/feed/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/moderation/",
+    "/archive/2026/",
     "/admin/login/",
 ]
 ADMIN_PAGES = [
