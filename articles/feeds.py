@@ -98,7 +98,7 @@ class LatestArticlesFeed(Feed):
         return article.modified_at
 
     def item_categories(self, article):
-        return [tag.name for tag in article.tags.all()]
+        return [tag.name for tag in article.tag_list]
 
     def item_extra_kwargs(self, article):
         return {"content_html": article.body_html}

@@ -1,8 +1,10 @@
 import html
+import secrets
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
@@ -10,6 +12,30 @@ from mistralnews.markup import ARTICLE, plain_text, render_markdown
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
+
+
+def new_cache_token():
+    return secrets.token_hex(8)
+
+
+class ContentVersion(models.Model):
+    """One number that changes whenever anything readers see changes: an article, its
+    tags, questions or comments. Cached list pages are kept under it (see articles/caching.py);
+    it lives in the database so that every server process and machine sees the same one."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.value}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -52,21 +78,36 @@ class ArticleQuerySet(models.QuerySet):
     def publish_now(self):
         """Publish the articles that are not public yet, as of now; return how many."""
         now = timezone.now()
-        return self.exclude(status=Article.Status.PUBLISHED, published_at__lte=now).update(
-            status=Article.Status.PUBLISHED, published_at=now, updated_at=now
+        changed = self.exclude(status=Article.Status.PUBLISHED, published_at__lte=now).update(
+            status=Article.Status.PUBLISHED,
+            published_at=now,
+            updated_at=now,
+            cache_token=new_cache_token(),
         )
+        ContentVersion.bump()
+        return changed
 
     def unpublish(self):
         """Make published or scheduled articles drafts again; return how many."""
-        return self.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now()
+        changed = self.filter(status=Article.Status.PUBLISHED).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now(), cache_token=new_cache_token()
         )
+        ContentVersion.bump()
+        return changed
+
+    def touch(self):
+        """Record that what readers see of these articles changed (their tags, questions or
+        comments): cached copies of their pages, and of every list, go out of use."""
+        self.update(cache_token=new_cache_token())
+        ContentVersion.bump()
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
     def for_article_page(self):
-        return self.for_listing().prefetch_related("questions")
+        """With the category; tags, questions and comments are read only when the page is
+        rendered (tag_list, question_list), not when it comes from the cache."""
+        return self.select_related("category")
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -128,6 +169,9 @@ class Article(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
     comments_open = models.BooleanField(default=True)
+    # Changes with every change to the article's page (see touch()); cached copies of the
+    # page are kept under it, so an outdated copy is never served.
+    cache_token = models.CharField(max_length=16, default=new_cache_token, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -150,7 +194,11 @@ class Article(models.Model):
         if self.is_being_revised():
             self.revised_at = timezone.now()
         self.body_html = render_markdown(self.body, ARTICLE)
+        self.cache_token = new_cache_token()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "cache_token"}
         super().save(*args, **kwargs)
+        ContentVersion.bump()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -196,6 +244,16 @@ class Article(models.Model):
         """When readers last saw the text change: its revision after it appeared, or else
         its appearance (edits before then, and publishing itself, are not revisions)."""
         return self.revised_at if self.revised_since_published else self.published_at
+
+    @cached_property
+    def question_list(self):
+        """The discussion questions in order, read once for everything on a page."""
+        return list(self.questions.all())
+
+    @cached_property
+    def tag_list(self):
+        """The tags, read once for everything on a page (or prefetched for a list)."""
+        return list(self.tags.all())
 
     @property
     def excerpt(self):

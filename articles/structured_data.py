@@ -37,7 +37,7 @@ def news_article(article, url):
         "author": {"@type": "Person", "name": article.byline} if article.byline else publisher,
         "publisher": publisher,
         "articleSection": article.category.name,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -7,12 +8,33 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.caching import CSRF_PLACEHOLDER, cached_page, has_own_cookies, page_key
+from articles.models import Article, Category, ContentVersion
 from articles.search import clean_query, search_articles
 
 
-class PublishedArticlesMixin:
-    """Every public list starts from the published articles."""
+class CachedListMixin:
+    """A list page served from the cache while nothing readers see has changed (the
+    ContentVersion) and no scheduled article has appeared since it was cached."""
+
+    def get(self, request, *args, **kwargs):
+        def render():
+            return super(CachedListMixin, self).get(request, *args, **kwargs)
+
+        if not settings.PAGE_CACHE_TIMEOUT or has_own_cookies(request):
+            return render()
+        key = page_key(request, "list", request.get_full_path(), ContentVersion.current())
+        return cached_page(request, key, render, valid_until=next_publication_time)
+
+
+def next_publication_time():
+    """When the next scheduled article appears, and lists change by themselves."""
+    scheduled = Article.objects.scheduled().order_by("published_at")
+    return scheduled.values_list("published_at", flat=True).first()
+
+
+class PublishedArticlesMixin(CachedListMixin):
+    """Every public list starts from the published articles, and is cached."""
 
     paginate_by = 10
     template_name = "articles/article_list.html"
@@ -62,8 +84,23 @@ class ArticlePreviewView(DetailView):
 
 
 class ArticleDetailView(DetailView):
+    """A published article with its discussion. Readers without a query string or cookies of
+    their own get the cached page, with their own CSRF token in its comment form."""
+
     def get_queryset(self):
         return Article.objects.published().for_article_page()
+
+    def get(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        if not settings.PAGE_CACHE_TIMEOUT or request.GET or has_own_cookies(request):
+            return self.render_to_response(self.get_context_data())
+        key = page_key(request, "article", article.pk, article.cache_token)
+        return cached_page(
+            request,
+            key,
+            lambda: self.render_to_response(self.get_context_data(csrf_token=CSRF_PLACEHOLDER)),
+            private=True,
+        )
 
 
 class SearchView(ListView):

@@ -45,7 +45,7 @@ def build_discussion(article):
 
     sections = [
         QuestionSection(question, number)
-        for number, question in enumerate(article.questions.all(), start=1)
+        for number, question in enumerate(article.question_list, start=1)
     ]
     section_of = {section.question.pk: section for section in sections}
     general = []

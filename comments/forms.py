@@ -76,7 +76,7 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.article = article
-        self.questions = {question.pk: question for question in article.questions.all()}
+        self.questions = {question.pk: question for question in article.question_list}
         self.fields["question"].choices = [("", "General discussion")] + [
             (pk, f"Question {number}: {question.text}")
             for number, (pk, question) in enumerate(self.questions.items(), start=1)

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import Comment, ModerationEvent
 
 POLICIES = {
@@ -52,6 +53,8 @@ def moderate(comments, action, moderator, reason=""):
         .values_list("pk", flat=True)
     )
     Comment.objects.filter(pk__in=changing).update(status=action, moderation_reason=reason)
+    if changing:
+        Article.objects.filter(comments__in=changing).touch()
     now = timezone.now()
     ModerationEvent.objects.bulk_create(
         ModerationEvent(

@@ -7,6 +7,7 @@ what the profile allows. Pages print the stored result; nothing here runs on a p
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import bleach
@@ -118,15 +119,25 @@ class _ProfileExtension(Extension):
         md.treeprocessors.register(_ProfileTreeprocessor(md, self.profile), "profile", 1)
 
 
-def _sanitize(html_text, profile):
-    cleaner = bleach.Cleaner(
-        tags=profile.tags,
-        attributes=profile.attributes,
-        protocols=profile.protocols,
-        strip=True,
-        strip_comments=True,
-    )
-    return cleaner.clean(html_text)
+_converters = threading.local()
+
+
+def _converter(profile):
+    """This thread's Markdown converter and sanitizer for `profile`: making them costs more
+    than converting a comment, and neither may be shared between threads."""
+    made = _converters.__dict__
+    if id(profile) not in made:
+        made[id(profile)] = (
+            markdown.Markdown(extensions=[*profile.extensions, _ProfileExtension(profile)]),
+            bleach.Cleaner(
+                tags=profile.tags,
+                attributes=profile.attributes,
+                protocols=profile.protocols,
+                strip=True,
+                strip_comments=True,
+            ),
+        )
+    return made[id(profile)]
 
 
 def _defuse_brackets(text):
@@ -161,11 +172,13 @@ def escaped_paragraphs(text):
 def render_markdown(text, profile):
     """Render Markdown `text` to HTML that holds only what `profile` allows."""
     text = _defuse_brackets(_CONTROL_CHARACTERS.sub("", text or ""))
-    md = markdown.Markdown(extensions=[*profile.extensions, _ProfileExtension(profile)])
+    md, cleaner = _converter(profile)
     try:
-        return _sanitize(md.convert(text), profile)
+        return cleaner.clean(md.reset().convert(text))
     except RecursionError:
-        # Python-Markdown recurses once per nesting level (e.g. "- " * 496 + "x").
+        # Python-Markdown recurses once per nesting level (e.g. "- " * 496 + "x"), and a
+        # conversion cut short leaves its parser in a state reset() does not clear.
+        del _converters.__dict__[id(profile)]
         return escaped_paragraphs(text)
 
 

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mistralnews.context_processors.page_cache",
             ],
         },
     },
@@ -82,6 +83,11 @@ WSGI_APPLICATION = "mistralnews.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Each server process keeps its connection between requests. On SQLite this also keeps the
+# WAL open: closing the last connection checkpoints and deletes it, which cost more than
+# the rest of a request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several server processes post comments at once. WAL lets pages be read while one of
     # them writes; IMMEDIATE takes the write lock when a transaction begins, so a second writer
@@ -93,6 +99,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+# Pages are cached under keys that change with their content (articles/caching.py), so
+# this only bounds how long an unused copy is kept; 0 turns page caching off.
+PAGE_CACHE_TIMEOUT = env.int("DJANGO_PAGE_CACHE_TIMEOUT", default=24 * 3600)
 
 # Redis, when given, is the cache and the flood-control counter shared by every server process
 # and machine; otherwise each process has its own memory cache and flood control counts

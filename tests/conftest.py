@@ -110,6 +110,18 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached (cached pages would outlive its database)."""
+    caches["default"].clear()
+
+
+@pytest.fixture
+def page_cache_off(settings):
+    """Pages rendered afresh for every request: for counting what rendering one costs."""
+    settings.PAGE_CACHE_TIMEOUT = 0
+
+
+@pytest.fixture(autouse=True)
 def static_files_without_collectstatic(settings):
     """Tests do not run collectstatic: pages link the source static files by their own names."""
     settings.STATIC_ROOT = None

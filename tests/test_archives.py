@@ -112,7 +112,9 @@ def test_footer_links_to_this_years_archive_and_the_feed(client, db):
     assert '<a href="/feed/">Feed</a>' in footer
 
 
-def test_year_queries_do_not_grow(client, make_article, make_comment, django_assert_num_queries):
+def test_year_queries_do_not_grow(
+    client, make_article, make_comment, django_assert_num_queries, page_cache_off
+):
     first = make_article(published_at=on(2025, 1, 10), tags=["One"])
     make_comment(first)
     # any articles, years, months, count, page with categories, comment counts
@@ -126,7 +128,7 @@ def test_year_queries_do_not_grow(client, make_article, make_comment, django_ass
     assert len(response.context["page_obj"]) == 15
 
 
-def test_month_queries_do_not_grow(client, make_article, django_assert_num_queries):
+def test_month_queries_do_not_grow(client, make_article, django_assert_num_queries, page_cache_off):
     make_article(published_at=on(2025, 3, 10), tags=["One"])
     # any articles, days, next and previous month, count, page, tags, comment counts
     with django_assert_num_queries(8):

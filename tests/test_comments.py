@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.test import Client
-from django.utils import dateformat
 
 from comments.models import MAX_DEPTH, Comment
 from tests.conftest import comment_form_data, comments_url
@@ -24,8 +23,8 @@ def test_posted_comment_redirects_to_its_anchor_and_is_shown(client, mistral, op
     assert f'id="comment-{comment.pk}"' in html
     assert "Sovereignty is about <em>choice</em>." in html
     assert "Camille Durand" in html
-    assert f'<time datetime="{dateformat.format(comment.created_at, "c")}">' in html
-    assert f'href="{mistral.get_absolute_url()}#comment-{comment.pk}"' in html
+    posted = comment.created_at.replace(microsecond=0)
+    assert f'<a href="#comment-{comment.pk}"><time datetime="{posted.isoformat()}">' in html
 
 
 def test_comment_stores_rendered_html(client, mistral, open_comments):
@@ -140,7 +139,7 @@ def test_reply_nests_under_its_parent_in_the_parents_section(
     html = client.get(mistral.get_absolute_url()).content.decode()
     parent_html = comment_html(html, parent.pk)
     assert f'id="comment-{reply.pk}"' in parent_html
-    assert 'class="thread thread--replies"' in parent_html
+    assert '<ol class="thread">' in parent_html
 
 
 def test_replies_nest_four_deep_and_deeper_replies_attach_at_depth_four(
@@ -353,7 +352,7 @@ def test_article_page_queries_do_not_grow_with_comments(
 
 
 def test_home_queries_do_not_grow_with_comments(
-    client, mistral, make_comment, make_article, django_assert_num_queries
+    client, mistral, make_comment, make_article, django_assert_num_queries, page_cache_off
 ):
     for _ in range(5):
         make_article()

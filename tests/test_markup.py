@@ -200,3 +200,10 @@ def test_a_few_stray_brackets_are_left_as_written():
 
     assert "<code>a[</code>" in html
     assert "and [b and <a" in html
+
+
+def test_a_fallback_leaves_later_renderings_unaffected():
+    """Converters are reused; one cut short by deep nesting must not leak its state."""
+    render_markdown("- " * 496 + "x", COMMENT)
+
+    assert render_markdown("# Big\n\n![a cat](x.png)", COMMENT) == "<p>Big</p>\n<p>a cat</p>"

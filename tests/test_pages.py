@@ -107,7 +107,7 @@ def test_lists_paginate_ten_per_page_newest_first(client, make_article):
 
 
 def test_home_query_count_does_not_grow_with_articles(
-    client, make_article, django_assert_num_queries
+    client, make_article, django_assert_num_queries, page_cache_off
 ):
     make_article(tags=["One"])
     with django_assert_num_queries(4):  # count, page, tags, comment counts
