@@ -187,6 +187,17 @@ PERMISSIONS_POLICY = {
     ]
 }
 
+# In production, errors (a 500's traceback, a refused host) go to stderr, which gunicorn keeps
+# as its error log; Django's default would only mail them to ADMINS. Nothing below ERROR is
+# logged, so a reader's request leaves no trace. DJANGO_DEBUG=1 keeps Django's console logging.
+if not DEBUG:
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+        "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"}},
+    }
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Tags are matched case-insensitively so "#MistralAI" and "mistralai" are one tag.
