@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "taggit",
     "articles",
     "comments",
+    "snapshots",
 ]
 
 MIDDLEWARE = [
