@@ -23,22 +23,17 @@ class SnapshotError(Exception):
 
 def suffix():
     """How the names of this database's snapshots end."""
-    if connection.vendor not in SUFFIXES:
-        raise SnapshotError(f"Snapshots of {connection.vendor} databases are not supported.")
-    return SUFFIXES[connection.vendor]
+    return _for_this_database(SUFFIXES)
 
 
 def back_up(path):
     """Write a consistent snapshot of the database to the file `path`. It gets that name only
     when complete, so a file by that name is never a partial snapshot."""
-    suffix()
+    write = _for_this_database({"sqlite": _back_up_sqlite, "postgresql": _dump_postgresql})
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     try:
-        if connection.vendor == "sqlite":
-            _back_up_sqlite(partial)
-        else:
-            _run_postgresql_tool("pg_dump", "--format=custom", f"--file={partial}")
+        write(partial)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
@@ -47,21 +42,13 @@ def back_up(path):
 def restore(path):
     """Replace everything in the database with the snapshot in the file `path`, in one
     transaction: anything written since the snapshot was taken is gone."""
-    suffix()
-    if connection.vendor == "sqlite":
-        _restore_sqlite(path)
-    else:
-        _run_postgresql_tool(
-            "pg_restore",
-            "--clean",
-            "--if-exists",
-            "--single-transaction",
-            # Objects belong to whoever restores, as on the server the site runs on.
-            "--no-owner",
-            "--no-privileges",
-            f"--dbname={connection.settings_dict['NAME']}",
-            str(path),
-        )
+    _for_this_database({"sqlite": _restore_sqlite, "postgresql": _restore_postgresql})(path)
+
+
+def _for_this_database(choices):
+    if connection.vendor not in choices:
+        raise SnapshotError(f"Snapshots of {connection.vendor} databases are not supported.")
+    return choices[connection.vendor]
 
 
 def _back_up_sqlite(path):
@@ -87,6 +74,24 @@ def _restore_sqlite(path):
             raise SnapshotError(f"{path} is not a snapshot of this site's database.")
         connection.ensure_connection()
         snapshot.backup(connection.connection)
+
+
+def _dump_postgresql(path):
+    _run_postgresql_tool("pg_dump", "--format=custom", f"--file={path}")
+
+
+def _restore_postgresql(path):
+    _run_postgresql_tool(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--single-transaction",
+        # What is restored belongs to the site's database user, whoever owned it before.
+        "--no-owner",
+        "--no-privileges",
+        f"--dbname={connection.settings_dict['NAME']}",
+        str(path),
+    )
 
 
 def _run_postgresql_tool(program, *arguments):

@@ -53,6 +53,19 @@ def manage(*args, env):
     return result
 
 
+def python(code, *args, env, **options):
+    """Start `python -c code args` in the project's folder, its output piped as text."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
+
+
 def _wait_until(ready, process, what, log_path):
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:

@@ -105,21 +105,9 @@ COMMENT = "comments.comment"
 WRITES_TIMEOUT = 60
 
 
-def python(code, *args, env, **options):
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **options,
-    )
-
-
 def run(code, *args, env):
     """Run `code` with `args` in a process of its own; its output."""
-    process = python(code, *args, env=env)
+    process = servers.python(code, *args, env=env)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
     return out
@@ -140,7 +128,9 @@ class Writer:
     """WRITER in a process of its own; `ids` are the comments it has stored so far."""
 
     def __init__(self, env, saying):
-        self.process = python(WRITER, MISTRAL_SLUG, "5000", saying, env=env, stdin=subprocess.PIPE)
+        self.process = servers.python(
+            WRITER, MISTRAL_SLUG, "5000", saying, env=env, stdin=subprocess.PIPE
+        )
         self.ids = []
         self.wrote = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
