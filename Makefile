@@ -1,6 +1,7 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
 # `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
-# on PostgreSQL and Redis.
+# on PostgreSQL and Redis; `make test-load` under load and crashes; `make backup` and
+# `make restore FILE=...` save and bring back its database.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,8 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=tests
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve test lint test-postgres test-scaleout install-redis fixture clean
+.PHONY: install run serve test lint test-postgres test-scaleout test-load load backup restore \
+	install-redis fixture clean
 
 install: $(VENV)/.installed
 
@@ -42,15 +44,35 @@ lint: install
 
 test: lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest
+	$(TEST_ENV) $(PY) -m pytest -m 'not load'
 
 # The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
 test-postgres: install
-	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout'
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout and not load'
 
 # Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
 test-scaleout: install install-redis
 	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m scaleout
+
+# Comments posted at once and app servers killed mid-way (bench/), at a reduced size: on SQLite
+# (with the crash test), then on PostgreSQL. -rP prints their figures.
+test-load: install
+	$(TEST_ENV) $(PY) -m pytest -m load -rsP
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m load -rsP
+
+# The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.
+load: install
+	$(PY) bench/comment_load.py --clients 32 --posts 2000 --database sqlite
+	PYTHON=$(PY) scripts/postgres.sh $(PY) bench/comment_load.py --clients 32 --posts 2000 \
+	  --database postgres
+
+# A consistent snapshot of DATABASE_URL's database, taken while the site serves, into backups/
+# (or FILE=path); `make restore FILE=path` puts one back. Same environment as `make serve`.
+backup: install
+	$(PY) manage.py backup_database $(FILE)
+
+restore: install
+	$(PY) manage.py restore_database $(FILE)
 
 # Debian's redis-server, which the Redis tests start on a free port; they skip without it.
 install-redis:

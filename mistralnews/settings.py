@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "taggit",
     "articles",
     "comments",
+    "snapshots",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,17 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     ]
 }
+
+# In production, errors (a 500's traceback, a refused host) go to stderr, which gunicorn keeps
+# as its error log; Django's default would only mail them to ADMINS. Nothing below ERROR is
+# logged, so a reader's request leaves no trace. DJANGO_DEBUG=1 keeps Django's console logging.
+if not DEBUG:
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+        "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"}},
+    }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -1,20 +1,27 @@
-"""Real servers for the tests that need them: redis-server and gunicorn, on loopback only.
+"""Real servers for the tests and benchmarks that need them: redis-server and gunicorn, on
+loopback only, and fresh databases for them.
 
-Each is started on a free 127.0.0.1 port, waited for with a bounded timeout, and stopped by
-its process id.
+Each server is started on a free 127.0.0.1 port, waited for with a bounded timeout, and
+stopped by its process id.
 """
 
 import os
+import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 
+import psycopg
 import redis
 from django.conf import settings
+from psycopg import sql
 
 STARTUP_TIMEOUT = 30
 
@@ -46,6 +53,19 @@ def manage(*args, env):
     return result
 
 
+def python(code, *args, env, **options):
+    """Start `python -c code args` in the project's folder, its output piped as text."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
+
+
 def _wait_until(ready, process, what, log_path):
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
@@ -57,12 +77,12 @@ def _wait_until(ready, process, what, log_path):
     raise RuntimeError(f"{what} did not answer within {STARTUP_TIMEOUT} s: {log_path.read_text()}")
 
 
-def _stop(process):
+def _stop(process, kill=None):
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        (kill or process.kill)()
         process.wait(timeout=10)
 
 
@@ -104,42 +124,94 @@ def redis_server(binary, folder):
         _stop(process)
 
 
-@contextmanager
-def gunicorn(env, log_path):
-    """`mistralnews.wsgi` under gunicorn with one worker; yields its base URL."""
-    port = free_port()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "mistralnews.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                # Else every instance on the machine shares ~/.gunicorn/gunicorn.ctl.
-                "--no-control-socket",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+class Gunicorn:
+    """`mistralnews.wsgi` under gunicorn with `workers` sync workers, started and answering.
 
-    def answers():
+    The master and its workers form a process group of their own, so `kill()` can crash them
+    all at once as a power cut or the OOM killer would.
+    """
+
+    def __init__(self, env, log_path, workers=1):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "mistralnews.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    # Else every instance on the machine shares ~/.gunicorn/gunicorn.ctl.
+                    "--no-control-socket",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         try:
-            with urllib.request.urlopen(url + "/", timeout=2):
+            _wait_until(self._answers, self.process, "gunicorn", log_path)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _answers(self):
+        try:
+            with urllib.request.urlopen(self.url + "/", timeout=2):
                 return True
         except urllib.error.HTTPError:
             return True
         except OSError:
             return False
 
+    def worker_pids(self):
+        """The process ids of the master's children, its workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def kill(self):
+        """SIGKILL the master and every worker at once."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        """Stop gracefully, or kill the whole group if that takes too long."""
+        _stop(self.process, kill=self.kill)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+@contextmanager
+def gunicorn(env, log_path, workers=1):
+    """`mistralnews.wsgi` under gunicorn; yields its base URL."""
+    with Gunicorn(env, log_path, workers) as server:
+        yield server.url
+
+
+@contextmanager
+def fresh_database(folder, server_url=None):
+    """An empty database, yielded as a DATABASE_URL: a new SQLite file in `folder`, or, given
+    `server_url` (a PostgreSQL DATABASE_URL), a new database on that server, dropped after."""
+    if server_url is None:
+        yield f"sqlite:///{folder}/{secrets.token_hex(4)}.sqlite3"
+        return
+    name = f"mistralnews_{secrets.token_hex(6)}"
+    with psycopg.connect(server_url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        _wait_until(answers, process, "gunicorn", log_path)
-        yield url
+        yield urllib.parse.urlsplit(server_url)._replace(path=f"/{name}").geturl()
     finally:
-        _stop(process)
+        with psycopg.connect(server_url, autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )

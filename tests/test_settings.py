@@ -139,3 +139,29 @@ def test_redis_url_makes_redis_the_cache():
             "LOCATION": "redis://127.0.0.1:6390/2",
         }
     )
+
+
+SERVER_ERROR = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.test import Client
+call_command("collectstatic", "--no-input", verbosity=0)  # the error page links the stylesheet
+client = Client(raise_request_exception=False)
+print(client.get("/", HTTP_HOST="news.example", secure=True).status_code)
+"""
+
+
+def test_a_server_error_reaches_the_servers_log_with_its_cause(tmp_path):
+    # A database that cannot be opened: every page is a 500.
+    result = run(
+        "-c",
+        SERVER_ERROR,
+        DATABASE_URL="sqlite:////nonexistent/news.sqlite3",
+        DJANGO_STATIC_ROOT=str(tmp_path),
+        **PRODUCTION,
+    )
+
+    assert result.stdout == "500\n", result.stderr
+    assert "Internal Server Error: /" in result.stderr
+    assert "unable to open database file" in result.stderr

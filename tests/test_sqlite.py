@@ -1,12 +1,8 @@
 """SQLite, the embedded default, set up for several server processes writing at once."""
 
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
-from tests.servers import manage, production_env
+from tests.servers import manage, production_env, python
 
 PRAGMAS = """
 import django; django.setup()
@@ -43,17 +39,6 @@ def sqlite_env(tmp_path_factory):
     manage("migrate", "--no-input", env=env)
     manage("seed", env=env)
     return env
-
-
-def python(code, *args, env):
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def test_connections_use_wal_normal_sync_and_wait_for_the_lock(sqlite_env):

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from snapshots import database
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace everything in the database with a snapshot written by backup_database, in "
+        "one transaction. Whatever was written since the snapshot was taken is lost."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The snapshot, as backup_database wrote it.")
+        parser.add_argument(
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask for confirmation.",
+        )
+
+    def handle(self, *args, file, interactive, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"There is no snapshot at {path}.")
+        if interactive:
+            answer = input(
+                f"This replaces everything in the database {connection.settings_dict['NAME']} "
+                f"with {path}; whatever was written since that snapshot is lost. "
+                "Type 'yes' to continue: "
+            )
+            if answer != "yes":
+                raise CommandError("Restore cancelled; the database is unchanged.")
+        try:
+            database.restore(path)
+        except database.SnapshotError as error:
+            raise CommandError(error) from error
+        self.stdout.write(f"Restored the database from {path}.")
