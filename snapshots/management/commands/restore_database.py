@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -9,7 +10,8 @@ from snapshots import database
 class Command(BaseCommand):
     help = (
         "Replace everything in the database with a snapshot written by backup_database, in "
-        "one transaction. Whatever was written since the snapshot was taken is lost."
+        "one transaction, and empty the cache. Whatever was written since the snapshot was "
+        "taken is lost."
     )
 
     def add_arguments(self, parser):
@@ -37,4 +39,6 @@ class Command(BaseCommand):
             database.restore(path)
         except database.SnapshotError as error:
             raise CommandError(error) from error
-        self.stdout.write(f"Restored the database from {path}.")
+        # Pages cached since the snapshot show what the restore took away.
+        cache.clear()
+        self.stdout.write(f"Restored the database from {path}; emptied the cache.")
