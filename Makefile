@@ -13,7 +13,7 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=tests
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve test lint test-postgres test-scaleout test-load load backup restore \
+.PHONY: install run serve test lint bench test-postgres test-scaleout test-load load backup restore \
 	install-redis fixture clean
 
 install: $(VENV)/.installed
@@ -59,6 +59,11 @@ test-scaleout: install install-redis
 test-load: install
 	$(TEST_ENV) $(PY) -m pytest -m load -rsP
 	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m load -rsP
+
+# The article page, home page, feed and comment POSTs under gunicorn and wrk, against the
+# framework floor, with 0, 200 and 2,000 comments (bench/run.py; a few minutes).
+bench: install
+	$(PY) bench/run.py
 
 # The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.
 load: install

@@ -51,13 +51,12 @@ def cached_page(request, key, render, *, private=False, valid_until=None):
     """
     etag = f'"{key[5:37]}"'
     if private:
-        # The page holds the reader's CSRF token: a copy is good for the same cookie only.
-        reader = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-        etag = f'"{key[5:29]}-{hashlib.sha256(reader.encode()).hexdigest()[:8]}"'
-    if private and not request.COOKIES.get(settings.CSRF_COOKIE_NAME):
-        not_modified = None  # a new reader: the page must bring a CSRF cookie
-    else:
-        not_modified = get_conditional_response(request, etag=etag)
+        # The page holds the reader's CSRF token (get_token makes their secret if they have
+        # none yet): a copy is good for the same secret only.
+        token = get_token(request)
+        reader = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()
+        etag = f'"{key[5:29]}-{reader[:8]}"'
+    not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
 
@@ -68,7 +67,7 @@ def cached_page(request, key, render, *, private=False, valid_until=None):
         content, expires = response.content, valid_until and valid_until()
         cache.set(key, (content, expires), settings.PAGE_CACHE_TIMEOUT)
     if private:
-        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+        content = content.replace(CSRF_PLACEHOLDER.encode(), token.encode())
     response = HttpResponse(content)
     response["ETag"] = etag
     # Browsers and proxies check back each time; the ETag makes that cheap.
