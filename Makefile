@@ -1,6 +1,6 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
 # `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
-# on PostgreSQL and Redis.
+# on PostgreSQL and Redis; `make e2e` in Chromium.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +12,8 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=tests
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve test lint test-postgres test-scaleout install-redis fixture clean
+.PHONY: install run serve test lint test-postgres test-scaleout install-redis e2e install-chromium \
+	fixture clean
 
 install: $(VENV)/.installed
 
@@ -46,7 +47,7 @@ test: lint
 
 # The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
 test-postgres: install
-	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout'
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout and not e2e'
 
 # Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
 test-scaleout: install install-redis
@@ -55,6 +56,17 @@ test-scaleout: install install-redis
 # Debian's redis-server, which the Redis tests start on a free port; they skip without it.
 install-redis:
 	@command -v redis-server >/dev/null || scripts/apt-install.sh redis-server
+
+# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm.
+# Screenshots go to test-artifacts/.
+e2e: install install-chromium node_modules/.package-lock.json
+	$(TEST_ENV) $(PY) -m pytest -m e2e tests/e2e
+
+install-chromium:
+	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 # Rebuild fixtures/mistral.json from fixtures/mistral-article.txt on a scratch database.
 fixture: install
@@ -69,4 +81,4 @@ fixture: install
 	rm -f $(VENV)/fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules test-artifacts
