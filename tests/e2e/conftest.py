@@ -12,7 +12,7 @@ alert/confirm/prompt/print/console.
 
 import re
 import sqlite3
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -240,28 +240,31 @@ def chromium():
         browser.close()
 
 
+@contextmanager
+def recorded_browser(chromium, site, *, javascript=True, **options):
+    """A new browser (context) on `site` with one tab, recording what it does; when the block
+    ends without an error, its log must be clean."""
+    context = chromium.new_context(base_url=site.url, java_script_enabled=javascript, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    log = BrowserLog(site.url)
+    log.watch(context)
+    try:
+        yield BrowserSession(context, context.new_page(), log)
+        for page in context.pages:
+            settle(page)
+    finally:
+        context.close()
+    log.assert_clean()
+
+
 @pytest.fixture
 def browse(chromium):
     """Open a browser on a site: `browse(site, javascript=False, color_scheme="dark")`.
     When the test ends, each browser's log must be clean."""
-    sessions = []
-
-    def open_session(site, *, javascript=True, **options):
-        context = chromium.new_context(base_url=site.url, java_script_enabled=javascript, **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        log = BrowserLog(site.url)
-        log.watch(context)
-        session = BrowserSession(context, context.new_page(), log)
-        sessions.append(session)
-        return session
-
-    yield open_session
-    for session in sessions:
-        for page in session.context.pages:
-            settle(page)
-        session.context.close()
-    for session in sessions:
-        session.log.assert_clean()
+    with ExitStack() as browsers:
+        yield lambda site, **options: browsers.enter_context(
+            recorded_browser(chromium, site, **options)
+        )
 
 
 def settle(page):
@@ -277,10 +280,11 @@ def csrf_token(html):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
 
 
-def post_comment(context, article_path=MISTRAL, **fields):
-    """Send the "Post a Comment" form with this browser's cookies, as its form would, through
-    the real endpoint; returns the id of the stored comment."""
-    token = csrf_token(context.request.get(article_path).text())
+def post_comment(context, article_path=MISTRAL, *, token=None, **fields):
+    """Send the "Post a Comment" form with this browser's cookies and CSRF token (`token`, or
+    one from the article page), as its form would, through the real endpoint; returns the
+    stored comment's id."""
+    token = token or csrf_token(context.request.get(article_path).text())
     response = context.request.post(
         f"{article_path}comments/",
         form={"csrfmiddlewaretoken": token, **comment_form_data(**fields)},
@@ -320,43 +324,46 @@ def moderate(context, comment, action, reason=""):
 def discussed_site(open_site, chromium):
     """The open site with a discussion under the Mistral article: an answer to each question,
     a reply, a general comment, and a comment the editors removed."""
-    readers = chromium.new_context(base_url=open_site.url)
-    desk = chromium.new_context(base_url=open_site.url)
-    questions = re.findall(r'id="question-(\d+)"', readers.request.get(MISTRAL).text())
-    answer = post_comment(
-        readers,
-        question=questions[0],
-        author_name="Ada Lovelace",
-        author_email="ada@example.com",
-        body="A lab that answers to *European* law matters more than its size.\n\n"
-        "> Sovereignty is a supply chain, not a slogan.\n\n"
-        "See the [AI Act](https://example.org/ai-act) for what that law asks.",
-    )
-    post_comment(
-        readers,
-        parent=str(answer),
-        author_name="Grace Hopper",
-        author_email="grace@example.com",
-        body="Agreed, and **open weights** let anyone check the claims.",
-    )
-    post_comment(
-        readers,
-        question=questions[1],
-        author_name="Hedy Lamarr",
-        author_email="hedy@example.com",
-        body="Three things I would publish:\n\n- who uses it\n- for what\n- with which data",
-    )
-    post_comment(
-        readers,
-        author_name="Alan Turing",
-        author_email="alan@example.com",
-        body="The interesting question is which models run `on-premises` at all.",
-    )
-    removed = post_comment(
-        readers, author_name="Spam Sam", author_email="sam@example.com", body="Buy cheap GPUs!"
-    )
-    log_in(desk.new_page())
-    moderate(desk, removed, "remove", "advertising")
-    readers.close()
-    desk.close()
+    with (
+        recorded_browser(chromium, open_site) as readers,
+        recorded_browser(chromium, open_site) as desk,
+    ):
+        questions = re.findall(r'id="question-(\d+)"', readers.context.request.get(MISTRAL).text())
+        answer = post_comment(
+            readers.context,
+            question=questions[0],
+            author_name="Ada Lovelace",
+            author_email="ada@example.com",
+            body="A lab that answers to *European* law matters more than its size.\n\n"
+            "> Sovereignty is a supply chain, not a slogan.\n\n"
+            "See the [AI Act](https://example.org/ai-act) for what that law asks.",
+        )
+        post_comment(
+            readers.context,
+            parent=str(answer),
+            author_name="Grace Hopper",
+            author_email="grace@example.com",
+            body="Agreed, and **open weights** let anyone check the claims.",
+        )
+        post_comment(
+            readers.context,
+            question=questions[1],
+            author_name="Hedy Lamarr",
+            author_email="hedy@example.com",
+            body="Three things I would publish:\n\n- who uses it\n- for what\n- with which data",
+        )
+        post_comment(
+            readers.context,
+            author_name="Alan Turing",
+            author_email="alan@example.com",
+            body="The interesting question is which models run `on-premises` at all.",
+        )
+        removed = post_comment(
+            readers.context,
+            author_name="Spam Sam",
+            author_email="sam@example.com",
+            body="Buy cheap GPUs!",
+        )
+        log_in(desk.page)
+        moderate(desk.context, removed, "remove", "advertising")
     return open_site

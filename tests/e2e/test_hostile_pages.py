@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mistralnews.markup import ARTICLE, COMMENT
-from tests.e2e.conftest import MISTRAL, BrowserLog, csrf_token, log_in, settle
+from tests.e2e.conftest import MISTRAL, csrf_token, log_in, post_comment, recorded_browser, settle
 from tests.hostile_corpus import (
     HOSTILE_BODIES,
     Element,
@@ -105,27 +105,19 @@ def test_dom_check_catches_what_it_looks_for(open_site, browse):
 def comment_vectors(open_site, chromium):
     """Every body posted as a comment on the Mistral article through the real endpoint;
     returns ({"comment-<id>": vector name}, the poster's cookies, which show the held ones)."""
-    poster = chromium.new_context(base_url=open_site.url)
-    token = csrf_token(poster.request.get(MISTRAL).text())
     vectors = {}
-    for number, (name, body) in enumerate(HOSTILE_BODIES):
-        response = poster.request.post(
-            f"{MISTRAL}comments/",
-            form={
-                "csrfmiddlewaretoken": token,
-                "author_name": f"Attacker {number}",
-                "author_email": f"attacker{number}@example.com",
-                "body": body,
-                "question": "",
-                "parent": "",
-                "homepage": "",
-            },
-            max_redirects=0,
-        )
-        assert response.status == 303, f"{name}: {response.status}"
-        vectors["comment-" + response.headers["location"].rsplit("-", 1)[1]] = name
-    cookies = poster.cookies()
-    poster.close()
+    with recorded_browser(chromium, open_site) as poster:
+        token = csrf_token(poster.context.request.get(MISTRAL).text())
+        for number, (name, body) in enumerate(HOSTILE_BODIES):
+            comment = post_comment(
+                poster.context,
+                token=token,
+                author_name=f"Attacker {number}",
+                author_email=f"attacker{number}@example.com",
+                body=body,
+            )
+            vectors[f"comment-{comment}"] = name
+        cookies = poster.context.cookies()
     return vectors, cookies
 
 
@@ -174,27 +166,22 @@ def save_over_http(context, fields, number, name, body):
 def article_vectors(open_site, chromium):
     """Every body saved as a published article's body through the admin's article form;
     returns (the articles' Targets, the admin change pages it checked in the browser)."""
-    context = chromium.new_context(base_url=open_site.url)
-    log = BrowserLog(open_site.url)
-    log.watch(context)
-    page = context.new_page()
-    log_in(page)
-    fields = article_form_fields(page)
-    fields["category"] = page.get_by_label("Category:").locator("option", has_text="AICloud")
-    fields["category"] = fields["category"].get_attribute("value")
     admin_pages = 0
     targets = []
-    for number, (name, body) in enumerate(HOSTILE_BODIES):
-        if (name, body) in THROUGH_THE_BROWSER:
-            save_in_the_browser(page, number, name, body)
-            admin_pages += 1
-        else:
-            save_over_http(context, fields, number, name, body)
-        path = f"/articles/{slug_for(number, name)}/"
-        targets.append(Target(path, ".article__body", ARTICLE.tags, name))
-    settle(page)
-    context.close()
-    log.assert_clean()
+    with recorded_browser(chromium, open_site) as editor:
+        page = editor.page
+        log_in(page)
+        fields = article_form_fields(page)
+        category = page.get_by_label("Category:").locator("option", has_text="AICloud")
+        fields["category"] = category.get_attribute("value")
+        for number, (name, body) in enumerate(HOSTILE_BODIES):
+            if (name, body) in THROUGH_THE_BROWSER:
+                save_in_the_browser(page, number, name, body)
+                admin_pages += 1
+            else:
+                save_over_http(editor.context, fields, number, name, body)
+            path = f"/articles/{slug_for(number, name)}/"
+            targets.append(Target(path, ".article__body", ARTICLE.tags, name))
     return targets, admin_pages
 
 
