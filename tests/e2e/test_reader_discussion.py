@@ -44,17 +44,17 @@ def test_reader_answers_question_one_then_replies_to_the_answer(open_site, brows
     send_comment(page, name="Ada Lovelace", email="ada@example.com", body=answer)
 
     answer_id = permalink_id(page)
-    answer_card = page.locator(f"#question-{question_pk} #comment-{answer_id} > .comment__card")
-    expect(answer_card).to_contain_text(answer)
-    expect(answer_card).to_contain_text("answering question 1")
-    expect(answer_card).to_be_in_viewport()
+    answer_item = page.locator(f"#question-{question_pk} #comment-{answer_id}")
+    expect(answer_item).to_contain_text(answer)
+    expect(answer_item).to_contain_text("answering question 1")
+    expect(answer_item).to_be_in_viewport()
 
-    answer_card.get_by_role("link", name="Reply to Ada Lovelace").click()
+    answer_item.get_by_role("link", name="Reply to Ada Lovelace").click()
     expect(page.locator(".replying-to")).to_contain_text("Replying to Ada Lovelace")
     send_comment(page, name="Grace Hopper", email="grace@example.com", body=reply)
 
     reply_id = permalink_id(page)
-    nested = page.locator(f"#comment-{answer_id} > .thread--replies > #comment-{reply_id}")
+    nested = page.locator(f"#comment-{answer_id} ol #comment-{reply_id}")
     expect(nested).to_contain_text(reply)
     expect(nested).to_be_in_viewport()
     assert page.evaluate("document.querySelector(':target').id") == f"comment-{reply_id}"
