@@ -1,7 +1,8 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
 # `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
-# on PostgreSQL and Redis; `make test-load` under load and crashes; `make backup` and
-# `make restore FILE=...` save and bring back its database.
+# on PostgreSQL and Redis; `make e2e` in Chromium; `make test-load` under load and crashes;
+# `make bench` against the framework floor; `make backup` and `make restore FILE=...` save
+# and bring back its database.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -13,8 +14,8 @@ TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=tests
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve test lint bench test-postgres test-scaleout test-load load backup restore \
-	install-redis fixture clean
+.PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
+	install-chromium backup restore install-redis fixture clean
 
 install: $(VENV)/.installed
 
@@ -44,11 +45,11 @@ lint: install
 
 test: lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest -m 'not load'
+	$(TEST_ENV) $(PY) -m pytest -m 'not load and not e2e'
 
 # The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
 test-postgres: install
-	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout and not load'
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout and not load and not e2e'
 
 # Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
 test-scaleout: install install-redis
@@ -83,6 +84,17 @@ restore: install
 install-redis:
 	@command -v redis-server >/dev/null || scripts/apt-install.sh redis-server
 
+# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm.
+# Screenshots go to test-artifacts/.
+e2e: install install-chromium node_modules/.package-lock.json
+	$(TEST_ENV) $(PY) -m pytest -m e2e tests/e2e
+
+install-chromium:
+	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
 # Rebuild fixtures/mistral.json from fixtures/mistral-article.txt on a scratch database.
 fixture: install
 	rm -f $(VENV)/fixture.sqlite3
@@ -96,4 +108,4 @@ fixture: install
 	rm -f $(VENV)/fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules test-artifacts

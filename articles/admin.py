@@ -1,12 +1,24 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import ngettext
 from taggit.forms import TagWidget
 
 from articles.models import Article, Category, DiscussionQuestion
 
 WIDE = {"class": "vLargeTextField"}
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each named for screen readers: Django prints their
+    "Date:" and "Time:" as bare text, and the field's label points at neither."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], ["Date", "Time"], strict=True):
+            subwidget["attrs"]["aria-label"] = label
+        return context
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -36,6 +48,7 @@ class ArticleForm(forms.ModelForm):
             "slug": forms.TextInput(attrs=WIDE),
             "summary": AdminTextareaWidget(attrs={"rows": 3}),
             "body": AdminTextareaWidget(attrs={"rows": 24}),
+            "published_at": LabelledSplitDateTime(),
             "tags": TagWidget(attrs=WIDE),
         }
 
@@ -45,9 +58,22 @@ class DiscussionQuestionForm(forms.ModelForm):
         widgets = {"text": AdminTextareaWidget(attrs={"rows": 2})}
 
 
+class DiscussionQuestionFormSet(BaseInlineFormSet):
+    """Questions as table rows. Column headings do not label a row's inputs, so each is named."""
+
+    labels = {"position": "Position", "text": "Question", "DELETE": "Delete"}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, label in self.labels.items():
+            if name in form.fields:
+                form.fields[name].widget.attrs["aria-label"] = label
+
+
 class DiscussionQuestionInline(admin.TabularInline):
     model = DiscussionQuestion
     form = DiscussionQuestionForm
+    formset = DiscussionQuestionFormSet
     fields = ["position", "text"]
     extra = 1
 

@@ -39,12 +39,14 @@ def production_env(**variables):
     return {**clean, "DJANGO_SETTINGS_MODULE": "mistralnews.settings", **variables}
 
 
-def manage(*args, env):
-    """Run `manage.py` with `args` in a process of its own; fail with its output if it fails."""
+def manage(*args, env, stdin=None):
+    """Run `manage.py` with `args` in a process of its own, `stdin` its input; fail with its
+    output if it fails."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,

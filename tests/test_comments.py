@@ -303,7 +303,8 @@ def test_form_on_the_article_page_carries_a_csrf_token(client, mistral):
     html = client.get(mistral.get_absolute_url()).content.decode()
 
     assert 'name="csrfmiddlewaretoken"' in html
-    assert f'action="{comments_url(mistral)}#post-comment"' in html
+    # A rejected comment's page opens at its error summary, which browsers then focus.
+    assert f'action="{comments_url(mistral)}#error-summary"' in html
 
 
 # Helpers: slices of the page
