@@ -104,11 +104,6 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
-    def for_article_page(self):
-        """With the category; tags, questions and comments are read only when the page is
-        rendered (tag_list, question_list), not when it comes from the cache."""
-        return self.select_related("category")
-
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -80,7 +80,7 @@ class ArticlePreviewView(DetailView):
         user = self.request.user
         if not (user.is_staff and user.has_perm("articles.view_article")):
             return Article.objects.none()
-        return Article.objects.for_article_page()
+        return Article.objects.all()
 
 
 class ArticleDetailView(DetailView):
@@ -88,7 +88,9 @@ class ArticleDetailView(DetailView):
     their own get the cached page, with their own CSRF token in its comment form."""
 
     def get_queryset(self):
-        return Article.objects.published().for_article_page()
+        # The article alone: its category, tags, questions and comments are read only when
+        # the page is rendered, not when it comes from the cache.
+        return Article.objects.published()
 
     def get(self, request, *args, **kwargs):
         self.object = article = self.get_object()

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
@@ -43,9 +43,10 @@ def post_comment(comment):
     CommentRejected. Nothing is written when it is rejected."""
     comment.render()  # Markdown runs before the write transaction, not inside it.
     with transaction.atomic():
-        # Serialises posts to one article on databases with row locks, so two identical
-        # posts racing each other cannot both pass the duplicate check.
-        Article.objects.select_for_update().filter(pk=comment.article_id).first()
+        if connection.features.has_select_for_update:
+            # Serialises posts to one article, so two identical posts racing each other cannot
+            # both pass the duplicate check (SQLite's IMMEDIATE transactions already do).
+            list(Article.objects.select_for_update().filter(pk=comment.article_id).values("pk"))
         now = timezone.now()
         if Comment.objects.filter(
             article_id=comment.article_id,

@@ -3,6 +3,7 @@ per comment: a page can hold thousands of comments, and the includes took most o
 rendering time (README, "Performance"). The markup is lean for the same reason: styles
 hang on the structure, and links within the page are fragments."""
 
+from datetime import UTC
 from html import escape
 
 from django.utils import timezone
@@ -25,10 +26,8 @@ def _render_comment(comment, html, article_url, can_post, clock):
     zone, months = clock
     posted = comment.created_at.astimezone(zone)
     shown = f"{posted.day} {months[posted.month - 1]} {posted.year}, {posted:%H:%M}"
-    permalink = (
-        f'<a href="#comment-{pk}"><time datetime="{posted.isoformat(timespec="seconds")}">'
-        f"{shown}</time></a>"
-    )
+    machine = f"{comment.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+    permalink = f'<a href="#comment-{pk}"><time datetime="{machine}">{shown}</time></a>'
     html.append(f'<li class="comment" id="comment-{pk}">')
     if comment.is_visible:
         name = escape(comment.author_name)

@@ -16,7 +16,7 @@ from comments.posting import CommentRejected, PostingTooFast, post_comment
 @require_POST
 def post(request, slug):
     """Store a reader's comment and go back to it, or show the article with the errors."""
-    article = get_object_or_404(Article.objects.published().for_article_page(), slug=slug)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     if not article.comments_open:
         raise PermissionDenied("Comments are closed on this article.")
 

@@ -40,7 +40,7 @@ def test_cached_article_page_costs_one_query_for_any_number_of_comments(
 ):
     for number in range(comments):
         make_comment(mistral, question=mistral.question_list[number % 2] if number % 3 else None)
-    with django_assert_num_queries(4):  # the article, its tags, questions, comments
+    with django_assert_num_queries(5):  # the article, its category, tags, questions, comments
         first = page(client, mistral.get_absolute_url())
     with django_assert_num_queries(1):  # the article, with its cache mark
         second = page(client, mistral.get_absolute_url())

@@ -260,8 +260,8 @@ def test_article_page_queries_stay_constant_with_placeholders(
         make_comment(mistral, parent=root)
         moderated(root, "removed", editor, "abuse")
 
-    # The article with its category, its tags, its questions, the comments.
-    with django_assert_num_queries(4):
+    # The article, its category, its tags, its questions, the comments.
+    with django_assert_num_queries(5):
         response = client.get(mistral.get_absolute_url())
 
     assert response.content.decode().count(PLACEHOLDER) == count
