@@ -4,8 +4,10 @@ For each comment count (0, 200 and 2,000 by default) it builds a temporary SQLit
 with the Mistral article and that many threaded comments, serves it with gunicorn (production
 settings, 2 sync workers) on a free loopback port, and loads it with wrk (2 threads, 16
 connections) for 10 s after a 2 s warm-up: the article page with the cache on and off, then
-the home page, the site feed and comment POSTs (flood control off). In the same run the floor,
-bench/floor.py under the same gunicorn settings, serves a constant body of each page's size.
+the home page, the site feed, robots.txt (a template and nothing else of ours but the
+middleware: the framework's own cost) and comment POSTs (flood control off). In the same run
+the floor, bench/floor.py under the same gunicorn settings, serves a constant body of each
+page's size.
 It prints one table (req/s, p50, p99, bytes, queries, ratio to the floor) and the workers'
 memory after the run. Everything listens on 127.0.0.1 and is stopped by its process id.
 """
@@ -33,6 +35,8 @@ ARTICLE = f"/articles/{SLUG}/"
 WORKERS = 2
 THREADS, CONNECTIONS = 2, 16
 STARTUP_TIMEOUT = 30
+# robots.txt is a template and nothing else: Django's own floor, with all our middleware.
+LABELS = {"robots": "robots.txt (Django's floor)"}
 
 
 def free_port():
@@ -211,9 +215,15 @@ def main():
 
             if count == counts[len(counts) // 2]:
                 with gunicorn("mistralnews.wsgi", env, log) as (url, pid):
-                    for name, path in [("home", "/"), ("feed", "/feed/")]:
+                    for name, path in [
+                        ("home", "/"),
+                        ("feed", "/feed/"),
+                        ("robots", "/robots.txt"),
+                    ]:
                         page = pages[name]
-                        row(name, measure(url + path), page["bytes"], page["warm"])
+                        row(
+                            LABELS.get(name, name), measure(url + path), page["bytes"], page["warm"]
+                        )
                     token, cookie = csrf_for(url)
                     endpoint = ARTICLE + "comments/"
                     posting = measure(url + endpoint, script="bench/post_comment.lua",

@@ -26,7 +26,7 @@ from articles.models import Article  # noqa: E402
 from comments.models import Comment  # noqa: E402
 
 SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
-PAGES = {"article": f"/articles/{SLUG}/", "home": "/", "feed": "/feed/"}
+PAGES = {"article": f"/articles/{SLUG}/", "home": "/", "feed": "/feed/", "robots": "/robots.txt"}
 SENTENCES = [
     "Sovereignty is about *choice*: Europe needs at least one lab that answers to its own law.",
     "Open weights change the picture, because anyone can inspect and **run** the model.",
