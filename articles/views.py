@@ -23,7 +23,9 @@ class CachedListMixin:
 
         if not settings.PAGE_CACHE_TIMEOUT or has_own_cookies(request):
             return render()
-        key = page_key(request, "list", request.get_full_path(), ContentVersion.current())
+        # The page number is the only query a list reads; other parameters make no new copy.
+        page = request.GET.get(self.page_kwarg, "")
+        key = page_key(request, "list", request.path, page, ContentVersion.current())
         return cached_page(request, key, render, valid_until=next_publication_time)
 
 

@@ -298,3 +298,14 @@ def fetch(url):
     with urllib.request.urlopen(url, timeout=10) as response:
         cookie = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
         return response.read().decode(), cookie and cookie[1]
+
+
+def test_query_strings_a_list_does_not_read_share_its_copy(
+    client, make_article, django_assert_num_queries
+):
+    make_article(title="Listed once")
+    page(client, "/")
+
+    for junk in range(5):
+        with django_assert_num_queries(1):  # served from the home page's one copy
+            assert "Listed once" in page(client, f"/?utm_source=feed{junk}")
