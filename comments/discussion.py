@@ -20,7 +20,7 @@ class QuestionSection:
 class Discussion:
     sections: list
     general: list
-    comments: dict  # the visible comments by id: the ones readers can reply to
+    comments: dict  # the visible comments, by id
 
     @property
     def count(self):

@@ -168,9 +168,9 @@ class ModerationEvent(models.Model):
 
     class Action(models.TextChoices):
         # Each action's value is the Comment.Status it gives the comment.
-        APPROVE = "approved", "Approved"
-        REMOVE = "removed", "Removed"
-        SPAM = "spam", "Marked as spam"
+        APPROVE = Comment.Status.APPROVED.value, "Approved"
+        REMOVE = Comment.Status.REMOVED.value, "Removed"
+        SPAM = Comment.Status.SPAM.value, "Marked as spam"
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.
