@@ -85,8 +85,10 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    """The article list and form. The desk registers it, with the comment counts it adds
+    (desk/admin.py)."""
+
     form = ArticleForm
     list_display = ["title", "state", "publication_date", "category", "is_published"]
     list_filter = [StatusFilter, "category", "tags"]

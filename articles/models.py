@@ -1,41 +1,18 @@
 import html
-import secrets
 
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from freshness.models import Versioned, new_version
+from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
-
-
-def new_cache_token():
-    return secrets.token_hex(8)
-
-
-class ContentVersion(models.Model):
-    """One number that changes whenever anything readers see changes: an article, its
-    tags, questions or comments. Cached list pages are kept under it (see articles/caching.py);
-    it lives in the database so that every server process and machine sees the same one."""
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"content version {self.value}"
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls):
-        if not cls.objects.filter(pk=1).update(value=models.F("value") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -75,31 +52,32 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose time has not come yet."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    @transaction.atomic
     def publish_now(self):
         """Publish the articles that are not public yet, as of now; return how many."""
         now = timezone.now()
-        changed = self.exclude(status=Article.Status.PUBLISHED, published_at__lte=now).update(
-            status=Article.Status.PUBLISHED,
-            published_at=now,
-            updated_at=now,
-            cache_token=new_cache_token(),
+        changing = self.exclude(status=Article.Status.PUBLISHED, published_at__lte=now)
+        pks = list(changing.values_list("pk", flat=True))
+        Article.objects.filter(pk__in=pks).update(
+            status=Article.Status.PUBLISHED, published_at=now, updated_at=now
         )
-        ContentVersion.bump()
-        return changed
+        renew(Article.objects.filter(pk__in=pks), lists=[ARTICLE_LISTS])
+        return len(pks)
 
+    @transaction.atomic
     def unpublish(self):
         """Make published or scheduled articles drafts again; return how many."""
-        changed = self.filter(status=Article.Status.PUBLISHED).update(
-            status=Article.Status.DRAFT, updated_at=timezone.now(), cache_token=new_cache_token()
+        pks = list(self.filter(status=Article.Status.PUBLISHED).values_list("pk", flat=True))
+        Article.objects.filter(pk__in=pks).update(
+            status=Article.Status.DRAFT, updated_at=timezone.now()
         )
-        ContentVersion.bump()
-        return changed
+        renew(Article.objects.filter(pk__in=pks), lists=[ARTICLE_LISTS])
+        return len(pks)
 
-    def touch(self):
+    def renew(self):
         """Record that what readers see of these articles changed (their tags, questions or
-        comments): cached copies of their pages, and of every list, go out of use."""
-        self.update(cache_token=new_cache_token())
-        ContentVersion.bump()
+        category), and so perhaps which articles the lists hold: see freshness.versions."""
+        renew(self, lists=[ARTICLE_LISTS])
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
@@ -131,7 +109,7 @@ class TaggedArticle(TaggedItemBase):
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
 
-class Article(models.Model):
+class Article(Versioned):
     # Changing these on a public article is a revision readers are told about.
     REVISED_FIELDS = ("title", "summary", "body")
 
@@ -164,9 +142,10 @@ class Article(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
     comments_open = models.BooleanField(default=True)
-    # Changes with every change to the article's page (see touch()); cached copies of the
-    # page are kept under it, so an outdated copy is never served.
-    cache_token = models.CharField(max_length=16, default=new_cache_token, editable=False)
+    # Kept by the comments app, with the version, whenever a comment appears or goes.
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -189,11 +168,12 @@ class Article(models.Model):
         if self.is_being_revised():
             self.revised_at = timezone.now()
         self.body_html = render_markdown(self.body, ARTICLE)
-        self.cache_token = new_cache_token()
+        self.version = new_version()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "cache_token"}
-        super().save(*args, **kwargs)
-        ContentVersion.bump()
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            renew(lists=[ARTICLE_LISTS])
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])

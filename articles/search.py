@@ -1,27 +1,24 @@
 """Searching the published articles: full-text on PostgreSQL, every-term matching elsewhere."""
 
-import re
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, TaggedArticle
+from mistralnews.characters import drop_control_characters
 
 # A reader's query is cut to this much before it reaches the database.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SEARCH_CONFIG = "english"
 
-# Control characters (NUL among them, which PostgreSQL refuses in text) count as spaces.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
 
 def clean_query(raw):
     """The part of a reader's query that is searched: no control characters, single
     spaces, at most MAX_QUERY_LENGTH characters."""
-    text = " ".join(_CONTROL_CHARACTERS.sub(" ", raw or "").split())
+    # Control characters (NUL among them, which PostgreSQL refuses in text) count as spaces.
+    text = " ".join(drop_control_characters(raw or "", replacement=" ").split())
     return text[:MAX_QUERY_LENGTH].strip()
 
 

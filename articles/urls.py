@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from articles import feeds, views
 
+# The article page itself joins this app and comments: mistralnews/urls.py adds it here.
 app_name = "articles"
 
 
@@ -28,8 +29,6 @@ urlpatterns = [
     path("", views.ArticleIndexView.as_view(), name="index"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/rss/", feeds.LatestArticlesRssFeed(), name="feed_rss"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("articles/<slug:slug>/preview/", views.ArticlePreviewView.as_view(), name="preview"),
     path("tags/<slug:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),

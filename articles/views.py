@@ -1,32 +1,54 @@
+import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
+from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control
-from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from articles.caching import CSRF_PLACEHOLDER, cached_page, has_own_cookies, page_key
-from articles.models import Article, Category, ContentVersion
+from articles.models import Article, Category
 from articles.search import clean_query, search_articles
+from freshness.models import ListVersion
+from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
+from freshness.versions import ARTICLE_LISTS, list_version
 
 
 class CachedListMixin:
-    """A list page served from the cache while nothing readers see has changed (the
-    ContentVersion) and no scheduled article has appeared since it was cached."""
+    """A list of articles, served from the cache while the same articles, as of the same
+    versions, would fill the same page (freshness.pages), and until the next scheduled
+    article appears. A comment changes its article's entry, not the other pages."""
 
     def get(self, request, *args, **kwargs):
-        def render():
+        def render(placeholder=None):
             return super(CachedListMixin, self).get(request, *args, **kwargs)
 
-        if not settings.PAGE_CACHE_TIMEOUT or has_own_cookies(request):
+        if audience(request) is Audience.PER_READER:
+            return per_reader(render())
+        if not caching_on():
             return render()
-        # The page number is the only query a list reads; other parameters make no new copy.
-        page = request.GET.get(self.page_kwarg, "")
-        key = page_key(request, "list", request.path, page, ContentVersion.current())
-        return cached_page(request, key, render, valid_until=next_publication_time)
+        page = request.GET.get(self.page_kwarg, "1")
+        if not (page.isdigit() and int(page) > 0):
+            return render()  # not a page number: a 404, never cached
+        key = page_key(request, "list", request.path, *self.listed_versions(int(page)))
+        return serve_shared(request, key, render, expires=next_publication_time)
+
+    def listed_versions(self, page):
+        """What the page shows, in one query: the list's version and each article's id and
+        version, in order."""
+        per_page = self.get_paginate_by(None)
+        lists = ListVersion.objects.filter(name=ARTICLE_LISTS).values("value")[:1]
+        rows = (
+            self.listed()
+            .annotate(lists=Subquery(lists))
+            .values_list("lists", "pk", "version")[(page - 1) * per_page : page * per_page]
+        )
+        # An empty page (past the end, or an empty list) still changes with the lists.
+        return [value for row in rows for value in row] or [list_version(ARTICLE_LISTS)]
+
+    def listed(self):
+        """The articles this list shows, in order."""
+        return self.get_queryset()
 
 
 def next_publication_time():
@@ -57,6 +79,9 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
+    def listed(self):
+        return Article.objects.published().filter(tags__slug=self.kwargs["slug"])
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
 
@@ -66,45 +91,11 @@ class CategoryArticleListView(PublishedArticlesMixin, ListView):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         return super().get_queryset().filter(category=self.category)
 
+    def listed(self):
+        return Article.objects.published().filter(category__slug=self.kwargs["slug"])
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(category=self.category, **kwargs)
-
-
-@method_decorator(cache_control(private=True, no_cache=True), name="dispatch")
-class ArticlePreviewView(DetailView):
-    """Any article as readers would see it, with a draft or schedule banner: editors only.
-    Everyone else gets 404, as if the page did not exist."""
-
-    template_name = "articles/article_preview.html"
-    extra_context = {"preview": True}
-
-    def get_queryset(self):
-        user = self.request.user
-        if not (user.is_staff and user.has_perm("articles.view_article")):
-            return Article.objects.none()
-        return Article.objects.all()
-
-
-class ArticleDetailView(DetailView):
-    """A published article with its discussion. Readers without a query string or cookies of
-    their own get the cached page, with their own CSRF token in its comment form."""
-
-    def get_queryset(self):
-        # The article alone: its category, tags, questions and comments are read only when
-        # the page is rendered, not when it comes from the cache.
-        return Article.objects.published()
-
-    def get(self, request, *args, **kwargs):
-        self.object = article = self.get_object()
-        if not settings.PAGE_CACHE_TIMEOUT or request.GET or has_own_cookies(request):
-            return self.render_to_response(self.get_context_data())
-        key = page_key(request, "article", article.pk, article.cache_token)
-        return cached_page(
-            request,
-            key,
-            lambda: self.render_to_response(self.get_context_data(csrf_token=CSRF_PLACEHOLDER)),
-            private=True,
-        )
 
 
 class SearchView(ListView):
@@ -130,6 +121,13 @@ class ArchiveMixin(PublishedArticlesMixin):
     make_object_list = True
     allow_future = False
 
+    def listed(self):
+        start = self.period_start()
+        return self.get_queryset().filter(
+            published_at__gte=self._make_date_lookup_arg(start),
+            published_at__lt=self._make_date_lookup_arg(self.period_end(start)),
+        )
+
 
 class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     """A year's articles by month, newest first, fifty a page."""
@@ -140,6 +138,12 @@ class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
     def get_queryset(self):
         # A line per article: its body is not needed.
         return Article.objects.published().select_related("category").defer("body", "body_html")
+
+    def period_start(self):
+        return datetime.date(self.get_year(), 1, 1)
+
+    def period_end(self, start):
+        return self._get_next_year(start)
 
     def get_allow_empty(self):
         # The footer links to this year, which has no articles yet on 1 January.
@@ -159,3 +163,9 @@ class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
+
+    def period_start(self):
+        return datetime.date(self.get_year(), self.get_month(), 1)
+
+    def period_end(self, start):
+        return self._get_next_month(start)

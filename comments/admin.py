@@ -1,19 +1,12 @@
-"""The moderation desk: the comment queue, its actions and the moderation log, plus the
-comment counts on the article list (added here because `articles` never imports
-`comments`)."""
+"""The moderation desk: the comment queue, its actions and the moderation log."""
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
-from articles.admin import ArticleAdmin
-from articles.models import Article
 from comments.forms import CommentModerationForm, RemovalForm
 from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
@@ -195,41 +188,3 @@ class ModerationEventAdmin(admin.ModelAdmin):
     @admin.display(ordering="comment__article")
     def article(self, event):
         return event.comment.article
-
-
-def comment_count(status):
-    return Count("comments", filter=Q(comments__status=status))
-
-
-admin.site.unregister(Article)
-
-
-@admin.register(Article)
-class ArticleWithCommentsAdmin(ArticleAdmin):
-    list_display = [
-        "title", "state", "publication_date", "category", "approved_comments",
-        "pending_comments", "is_published",
-    ]  # fmt: skip
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                approved_count=comment_count(Comment.Status.APPROVED),
-                pending_count=comment_count(Comment.Status.PENDING),
-            )
-        )
-
-    @admin.display(description="Approved", ordering="approved_count")
-    def approved_comments(self, article):
-        return article.approved_count
-
-    @admin.display(description="Pending", ordering="pending_count")
-    def pending_comments(self, article):
-        if not article.pending_count:
-            return 0
-        queue = reverse("admin:comments_comment_changelist")
-        return format_html(
-            '<a href="{}?article__id__exact={}">{}</a>', queue, article.pk, article.pending_count
-        )

@@ -6,42 +6,55 @@ from comments.models import Comment
 
 
 @dataclass
+class ThreadNode:
+    """A comment's place in a thread: its stored card and the replies under it."""
+
+    pk: int
+    parent_id: int | None
+    question_id: int | None
+    visible: bool
+    card_html: str
+    # Empty for a placeholder, whose author is not shown.
+    author_name: str
+    replies: list["ThreadNode"] = field(default_factory=list)
+
+
+@dataclass
 class QuestionSection:
     question: object
     number: int
-    threads: list = field(default_factory=list)
+    threads: list[ThreadNode] = field(default_factory=list)
 
     @property
     def answer_count(self):
-        return sum(thread.is_visible for thread in self.threads)
+        return sum(thread.visible for thread in self.threads)
 
 
 @dataclass
 class Discussion:
-    sections: list
-    general: list
-    comments: dict  # the visible comments, by id
-
-    @property
-    def count(self):
-        return len(self.comments)
+    sections: list[QuestionSection]
+    general: list[ThreadNode]
+    count: int  # the visible comments
 
 
 def build_discussion(article):
     """The threads under `article`: one section per question, then the rest. Visible
     comments show; removed ones keep their place as placeholders so replies keep context."""
-    in_thread = {}
+    nodes = {}
     roots = []
-    for comment in Comment.objects.in_threads().filter(article=article):
+    for row in Comment.objects.in_threads().filter(article=article):
         # Oldest first, so a parent comes before its replies.
-        if comment.is_visible:
-            # in_threads() loads these under other names (a placeholder's are never loaded);
-            # a visible comment gets its own fields back, so pages and metadata read them.
-            comment.author_name, comment.body_html = comment.public_name, comment.public_html
-        comment.thread_replies = []
-        in_thread[comment.pk] = comment
-        parent = in_thread.get(comment.parent_id)
-        (parent.thread_replies if parent else roots).append(comment)
+        node = ThreadNode(
+            pk=row["id"],
+            parent_id=row["parent_id"],
+            question_id=row["question_id"],
+            visible=row["status"] == Comment.Status.APPROVED,
+            card_html=row["card_html"],
+            author_name=row["public_name"],
+        )
+        nodes[node.pk] = node
+        parent = nodes.get(node.parent_id)
+        (parent.replies if parent else roots).append(node)
 
     sections = [
         QuestionSection(question, number)
@@ -51,13 +64,9 @@ def build_discussion(article):
     general = []
     for root in roots:
         section = section_of.get(root.question_id)
-        if section is None:
-            general.append(root)
-        else:
-            root.question_number = section.number
-            section.threads.append(root)
-    visible = {pk: comment for pk, comment in in_thread.items() if comment.is_visible}
-    return Discussion(sections, general, visible)
+        (section.threads if section else general).append(root)
+    count = sum(node.visible for node in nodes.values())
+    return Discussion(sections, general, count)
 
 
 def discussion_for(article):

@@ -1,30 +1,19 @@
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
 from comments.models import Comment, ModerationEvent
+from mistralnews.characters import (
+    NEWLINES,
+    has_bidi_controls,
+    has_combining_flood,
+    has_control_characters,
+    has_hidden_format_characters,
+    has_visible_text,
+)
 
 # Largest id a database row can have; anything else is not a comment or question id.
 MAX_ID = 2**63 - 1
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Letters and symbols that render as blank space (Hangul fillers, braille blank, Khmer
-# inherent vowels), so they do not count as something visible.
-BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
-NEWLINE_CHARACTERS = frozenset("\t\n\r")
-
-
-def has_visible_text(text):
-    """True if `text` has a letter, digit, punctuation mark or symbol, not only spaces,
-    zero-width or combining characters."""
-    return any(
-        unicodedata.category(char)[0] in "LNPS" and char not in BLANK_CHARACTERS for char in text
-    )
-
-
-def has_control_characters(text, allowed=frozenset()):
-    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
 
 class CommentTextField(forms.CharField):
@@ -94,10 +83,14 @@ class CommentForm(forms.ModelForm):
         name = self.cleaned_data["author_name"].strip()
         if has_control_characters(name):
             raise ValidationError("Your name cannot contain control characters.")
-        if BIDI_CONTROLS.intersection(name):
+        if has_bidi_controls(name):
             raise ValidationError("Your name cannot contain text-direction override characters.")
         if not has_visible_text(name):
             raise ValidationError("Please enter your name.")
+        if has_hidden_format_characters(name):
+            raise ValidationError("Your name cannot contain invisible characters.")
+        if has_combining_flood(name):
+            raise ValidationError("Your name has too many accents on one letter.")
         return name
 
     def clean_author_email(self):
@@ -105,8 +98,16 @@ class CommentForm(forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        if has_control_characters(body, allowed=NEWLINE_CHARACTERS):
+        if has_control_characters(body, allowed=NEWLINES):
             raise ValidationError("Your comment contains control characters; please remove them.")
+        if has_bidi_controls(body):
+            raise ValidationError(
+                "Your comment contains text-direction override characters; please remove them."
+            )
+        if has_combining_flood(body):
+            raise ValidationError(
+                "Your comment has too many accents stacked on one letter; please remove some."
+            )
         if not has_visible_text(body):
             raise ValidationError("Please write your comment.")
         return body

@@ -1,9 +1,10 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from articles.models import Article, DiscussionQuestion
+from comments.cards import render_card
 from mistralnews.markup import COMMENT, plain_text, render_markdown
 
 # Replies nest this deep; a reply to a comment at this depth becomes its sibling.
@@ -18,9 +19,10 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Comment.VISIBLE)
 
     def in_threads(self):
-        """Comments that hold a place in a thread: the visible ones with their name and text
-        (loaded as `public_name` and `public_html`), and, as placeholders without either,
-        removed ones and spam that has visible or removed replies.
+        """Comments that hold a place in a thread, as the values a thread is built from: the
+        visible ones, and, as placeholders, removed ones and spam that has visible or removed
+        replies. `card_html` is each one's stored markup (a placeholder's holds no name or
+        text); `public_name` is the author's name, empty for a placeholder.
 
         The text, name and email of a placeholder are never loaded from the database.
         """
@@ -31,18 +33,10 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.filter(Comment.VISIBLE | removed | spam_with_replies)
             .annotate(
-                public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value("")),
-                public_html=Case(
-                    When(Comment.VISIBLE, then="body_html"),
-                    default=Value(""),
-                    output_field=models.TextField(),
-                ),
+                public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value(""))
             )
-            .only(
-                "id", "article_id", "parent_id", "question_id", "depth", "status",
-                "moderation_reason", "created_at",
-            )
-        )  # fmt: skip
+            .values("id", "parent_id", "question_id", "status", "card_html", "public_name")
+        )
 
 
 class Comment(models.Model):
@@ -72,6 +66,9 @@ class Comment(models.Model):
     author_email = models.EmailField(max_length=254, help_text="Never shown publicly.")
     body = models.TextField(max_length=5000, help_text="Markdown.")
     body_html = models.TextField(editable=False, blank=True)
+    # The comment's place in a thread as readers see it (comments/cards.py), made again
+    # whenever that changes; empty while it awaits moderation.
+    card_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Kept beside the event log so a thread shows why a comment was removed without a
     # query per placeholder.
@@ -102,7 +99,14 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.render()
-        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "card_html"}
+        with transaction.atomic():
+            if self.pk is None:  # the card links to the comment's id, which it has only now
+                super().save(*args, **kwargs)
+                kwargs = {"update_fields": ["card_html"], "using": kwargs.get("using")}
+            self.card_html = render_card(self)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -117,7 +121,7 @@ class Comment(models.Model):
 
     def render(self):
         """Render the body to HTML, unless it already is; done before a write transaction
-        opens, so save() has nothing left to do."""
+        opens, so save() has only the card left to make."""
         if self._rendered_body != self.body:
             self.body_html = render_markdown(self.body, COMMENT)
             self._rendered_body = self.body
@@ -135,24 +139,20 @@ class Comment(models.Model):
     def is_visible(self):
         return self.status == self.Status.APPROVED
 
-    @property
-    def removal_reason(self):
-        """Why a placeholder's comment is gone, as readers are told."""
-        return self.moderation_reason or ("spam" if self.status == self.Status.SPAM else "")
-
 
 class ModerationEventQuerySet(models.QuerySet):
     def for_public_log(self):
         """Events on published articles' comments, newest first, with only what readers may
-        see: the commenter's name as `comment_author` (withheld for spam, a spammer's name
-        being their advertisement), never the comment's text or email, nor the editor."""
+        see: the commenter's name as `comment_author` while the comment is public (withheld
+        once it is removed, held or spam: a spammer's name is their advertisement), never the
+        comment's text or email, nor the editor."""
         return (
             self.filter(comment__article__in=Article.objects.published())
             .select_related("comment__article")
             .annotate(
                 comment_author=Case(
-                    When(action=ModerationEvent.Action.SPAM, then=Value("")),
-                    default="comment__author_name",
+                    When(comment__status=Comment.Status.APPROVED, then="comment__author_name"),
+                    default=Value(""),
                 )
             )
             .only(
@@ -164,18 +164,27 @@ class ModerationEventQuerySet(models.QuerySet):
 
 
 class ModerationEvent(models.Model):
-    """An editor changed a comment's status: the moderation log, public without the editor."""
+    """Something an editor did to a comment: the moderation log, public without the editor.
+
+    An action is what the editor did; the status it leaves the comment in, if it changes the
+    status, is in RESULTING_STATUS.
+    """
 
     class Action(models.TextChoices):
-        # Each action's value is the Comment.Status it gives the comment.
-        APPROVE = Comment.Status.APPROVED.value, "Approved"
-        REMOVE = Comment.Status.REMOVED.value, "Removed"
-        SPAM = Comment.Status.SPAM.value, "Marked as spam"
+        APPROVE = "approve", "Approved"
+        REMOVE = "remove", "Removed"
+        SPAM = "spam", "Marked as spam"
+
+    RESULTING_STATUS = {
+        Action.APPROVE: Comment.Status.APPROVED,
+        Action.REMOVE: Comment.Status.REMOVED,
+        Action.SPAM: Comment.Status.SPAM,
+    }
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="moderation_events")
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(max_length=500, blank=True)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

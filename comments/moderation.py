@@ -2,11 +2,11 @@
 decisions on them, each logged as a ModerationEvent."""
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.checks import Error, register
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article
+from comments.lifecycle import Event, announce
 from comments.models import Comment, ModerationEvent
 
 POLICIES = {
@@ -17,22 +17,33 @@ POLICIES = {
 # Comments with this many links are held whatever the policy: the mark of most spam.
 HELD_LINK_COUNT = 3
 
+Action = ModerationEvent.Action
+EVENTS = {
+    Action.APPROVE: Event.APPROVED,
+    Action.REMOVE: Event.REMOVED,
+    Action.SPAM: Event.MARKED_SPAM,
+}
 
-def policy():
-    name = settings.COMMENTS_MODERATION
-    if name not in POLICIES:
-        raise ImproperlyConfigured(
-            f"COMMENTS_MODERATION is {name!r}; use one of: {', '.join(POLICIES)}."
+
+@register("settings")
+def policy_is_known(app_configs, **kwargs):
+    if settings.COMMENTS_MODERATION in POLICIES:
+        return []
+    return [
+        Error(
+            f"COMMENTS_MODERATION is {settings.COMMENTS_MODERATION!r}; "
+            f"use one of: {', '.join(POLICIES)}.",
+            id="comments.E001",
         )
-    return name
+    ]
 
 
 def initial_status(comment):
     """The status a new comment gets under the moderation policy."""
-    name = policy()
-    if name == "all" or comment.link_count >= HELD_LINK_COUNT:
+    policy = settings.COMMENTS_MODERATION
+    if policy == "all" or comment.link_count >= HELD_LINK_COUNT:
         return Comment.Status.PENDING
-    if name == "open":
+    if policy == "open":
         return Comment.Status.APPROVED
     known_author = Comment.objects.visible().filter(author_email=comment.author_email).exists()
     return Comment.Status.APPROVED if known_author else Comment.Status.PENDING
@@ -40,21 +51,23 @@ def initial_status(comment):
 
 @transaction.atomic
 def moderate(comments, action, moderator, reason=""):
-    """Give `comments` (a queryset) the status that `action` names and log a ModerationEvent
-    for every comment whose status changes; return how many changed. A removal needs a
-    reason: it is shown to readers in the comment's place."""
+    """Apply the editor's `action` to `comments` (a queryset): give them the status it results
+    in, log a ModerationEvent for every comment whose status changes, and announce the change;
+    return how many changed. A removal needs a reason: readers see it in the comment's place."""
+    action = Action(action)
+    status = ModerationEvent.RESULTING_STATUS[action]
     reason = reason.strip()
-    if action == ModerationEvent.Action.REMOVE and not reason:
+    if action == Action.REMOVE and not reason:
         raise ValueError("Removing a comment needs a reason.")
     changing = list(
         Comment.objects.select_for_update()
         .filter(pk__in=comments.values("pk"))
-        .exclude(status=action)
+        .exclude(status=status)
         .values_list("pk", flat=True)
     )
-    Comment.objects.filter(pk__in=changing).update(status=action, moderation_reason=reason)
-    if changing:
-        Article.objects.filter(comments__in=changing).touch()
+    if not changing:
+        return 0
+    Comment.objects.filter(pk__in=changing).update(status=status, moderation_reason=reason)
     now = timezone.now()
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
@@ -62,4 +75,5 @@ def moderate(comments, action, moderator, reason=""):
         )
         for pk in changing
     )
+    announce(EVENTS[action], Comment.objects.filter(pk__in=changing), reason=reason)
     return len(changing)

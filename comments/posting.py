@@ -6,7 +6,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article
-from comments import flood, moderation
+from clients import limits
+from comments import moderation
+from comments.lifecycle import Event, announce
 from comments.models import Comment
 
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -56,9 +58,10 @@ def post_comment(comment):
         ).exists():
             raise DuplicateComment()
         # Last check: flood control in Redis counts the post as it lets it through.
-        if wait := flood.retry_after(comment.ip_hash, now):
+        if wait := limits.take("comment", comment.ip_hash, now):
             raise PostingTooFast(wait)
         comment.created_at = now
         comment.status = moderation.initial_status(comment)
         comment.save()
+        announce(Event.POSTED, Comment.objects.filter(pk=comment.pk))
     return comment

@@ -1,55 +1,37 @@
-"""The threads of a discussion as HTML, built in Python rather than with a template include
-per comment: a page can hold thousands of comments, and the includes took most of its
-rendering time (README, "Performance"). The markup is lean for the same reason: styles
-hang on the structure, and links within the page are fragments."""
+"""The threads of a discussion as HTML, assembled from each comment's stored card
+(comments/cards.py): a page can hold thousands of comments, and a template per comment took
+most of its rendering time. What is added here is what a card cannot know: the list item
+that nests the replies, and the Reply link, shown only where readers may post."""
 
-from datetime import UTC
-from html import escape
-
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
 def render_threads(threads, *, article_url, can_post):
-    """`threads` (comments with their `thread_replies`, from comments.discussion) as the
-    items of an <ol>. Comment text is the stored, sanitized `body_html`."""
+    """`threads` (ThreadNodes with their replies, from comments.discussion) as the items of an
+    <ol>. Cards are stored HTML, made by a template from sanitized text."""
     html = []
-    clock = (timezone.get_current_timezone(), [str(name).title() for name in MONTHS_3.values()])
-    for comment in threads:
-        _render_comment(comment, html, article_url, can_post, clock)
-    return mark_safe("".join(html))  # noqa: S308 (names escaped here, bodies sanitized on save)
+    for node in threads:
+        _render_node(node, html, article_url, can_post)
+    return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
 
 
-def _render_comment(comment, html, article_url, can_post, clock):
-    pk = comment.pk
-    zone, months = clock
-    posted = comment.created_at.astimezone(zone)
-    shown = f"{posted.day} {months[posted.month - 1]} {posted.year}, {posted:%H:%M}"
-    machine = f"{comment.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    permalink = f'<a href="#comment-{pk}"><time datetime="{machine}">{shown}</time></a>'
-    html.append(f'<li class="comment" id="comment-{pk}">')
-    if comment.is_visible:
-        name = escape(comment.author_name)
-        html.append(f'<article><p class="comment__meta"><b>{name}</b> {permalink}')
-        if number := getattr(comment, "question_number", None):
-            html.append(f' <span class="comment__answers">answering question {number}</span>')
-        html.append(f'</p><div class="comment__text">{comment.body_html}</div>')
-        if can_post:
-            html.append(
-                f'<a class="comment__reply" href="{article_url}?reply_to={pk}#post-comment" '
-                f'aria-label="Reply to {name}">Reply</a>'
-            )
-        html.append("</article>")
-    else:
-        reason = f" ({escape(comment.removal_reason)})" if comment.removal_reason else ""
+def _render_node(node, html, article_url, can_post):
+    html.append(format_html('<li class="comment" id="comment-{}">', node.pk))
+    html.append(node.card_html)
+    if can_post and node.visible:
         html.append(
-            f'<p class="comment__removed">Comment removed by the moderators{reason}. '
-            f"{permalink}</p>"
+            format_html(
+                '<a class="comment__reply" href="{}?reply_to={}#post-comment" rel="nofollow" '
+                'aria-label="Reply to {}">Reply</a>',
+                article_url,
+                node.pk,
+                node.author_name,
+            )
         )
-    if comment.thread_replies:
+    if node.replies:
         html.append('<ol class="thread">')
-        for reply in comment.thread_replies:
-            _render_comment(reply, html, article_url, can_post, clock)
+        for reply in node.replies:
+            _render_node(reply, html, article_url, can_post)
         html.append("</ol>")
     html.append("</li>")

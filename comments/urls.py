@@ -6,6 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
-    path("articles/<slug:slug>/comments/", views.post, name="post"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
 ]

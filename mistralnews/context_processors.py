@@ -1,6 +1,6 @@
 from django.conf import settings
 
 
-def page_cache(request):
-    """How long templates keep their {% cache %} fragments (see articles/caching.py)."""
-    return {"page_cache_timeout": settings.PAGE_CACHE_TIMEOUT}
+def site(request):
+    """The site's name, for every template."""
+    return {"site_name": settings.SITE_NAME}

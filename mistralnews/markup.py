@@ -18,6 +18,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import AutolinkInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from mistralnews.characters import drop_control_characters
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -60,9 +62,6 @@ COMMENT = Profile(
     link_rel="nofollow ugc noopener",
 )
 
-# C0 controls (but tab and newlines) and DEL; STX/ETX would also collide with
-# Python-Markdown's internal placeholders.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _BRACKET_PAIRS = {"]": "[", ")": "("}
 # Python-Markdown scans to the end of the text for each bracket that never closes, which is
@@ -171,7 +170,7 @@ def escaped_paragraphs(text):
 
 def render_markdown(text, profile):
     """Render Markdown `text` to HTML that holds only what `profile` allows."""
-    text = _defuse_brackets(_CONTROL_CHARACTERS.sub("", text or ""))
+    text = _defuse_brackets(drop_control_characters(text or ""))
     md, cleaner = _converter(profile)
     try:
         return cleaner.clean(md.reset().convert(text))

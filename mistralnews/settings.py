@@ -35,6 +35,8 @@ else:
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
+    # Before the admin, whose templates it extends.
+    "desk",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "freshness",
+    "clients",
     "articles",
     "comments",
     "snapshots",
@@ -73,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mistralnews.context_processors.page_cache",
+                "mistralnews.context_processors.site",
             ],
         },
     },
@@ -101,13 +105,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
-# Pages are cached under keys that change with their content (articles/caching.py), so
-# this only bounds how long an unused copy is kept; 0 turns page caching off.
+# Pages are cached under the versions of what they show (freshness/), so this only bounds how
+# long an unused copy is kept; 0 turns page caching off.
 PAGE_CACHE_TIMEOUT = env.int("DJANGO_PAGE_CACHE_TIMEOUT", default=24 * 3600)
 
-# Redis, when given, is the cache and the flood-control counter shared by every server process
-# and machine; otherwise each process has its own memory cache and flood control counts
-# stored comments in the database.
+# Redis, when given, is the cache and the rate-limit counter shared by every server process
+# and machine; otherwise each process has its own memory cache and rate limits are counted in
+# the database.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -159,8 +163,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Proxies of ours in front of the site: flood control takes the client's address from the
-# X-Forwarded-For entry the outermost of them added (see comments/flood.py), not REMOTE_ADDR.
+# Proxies of ours in front of the site: a client's address is the X-Forwarded-For entry the
+# outermost of them added (see clients/identity.py), not REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # Nothing runs or loads but our own files: no inline scripts or styles, no other hosts.
@@ -170,6 +174,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
+        # The site's own scripts may fetch from it (and tools may read robots.txt).
+        "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
@@ -214,10 +220,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Tags are matched case-insensitively so "#MistralAI" and "mistralai" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
 
-SITE_NAME = "mistralnews"
+SITE_NAME = env.str("SITE_NAME", default="mistralnews")
 
 # Comments: "first-time" holds comments from an email with no approved comment yet,
 # "all" holds every comment, "open" publishes at once (see comments/moderation.py).
 COMMENTS_MODERATION = env.str("COMMENTS_MODERATION", default="first-time")
-# Per IP address: comma-separated count/period limits (s, m, h), or "off".
+# How often one client (clients.identity) may post a comment: comma-separated count/period
+# rates (s, m, h), or "off". Each rate limit of clients.limits has a setting like this one.
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="1/15s,5/10m")

@@ -1,11 +1,20 @@
+"""The site's addresses. The article page joins the articles and comments apps, so its
+addresses are added to the `articles` namespace here, where both apps meet."""
+
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import urls as articles_urls
 from articles.sitemaps import SITEMAPS
+from mistralnews import article_page
 
-admin.site.site_header = admin.site.site_title = "mistralnews desk"
+article_pages = [
+    path("articles/<slug:slug>/", article_page.article_view, name="detail"),
+    path("articles/<slug:slug>/preview/", article_page.preview_view, name="preview"),
+    path("articles/<slug:slug>/comments/", article_page.comments_view, name="comments"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,6 +24,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
         name="robots",
     ),
-    path("", include("articles.urls")),
+    path("", include(([*articles_urls.urlpatterns, *article_pages], articles_urls.app_name))),
     path("", include("comments.urls")),
 ]

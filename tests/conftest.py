@@ -6,10 +6,12 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Category
+from comments.lifecycle import Event, announce
 from comments.models import Comment
 from tests import servers
 
@@ -60,7 +62,8 @@ def open_comments(settings):
 
 @pytest.fixture
 def make_comment(db):
-    """Store a comment directly, approved unless told otherwise."""
+    """Store a comment directly, approved unless told otherwise, and announce it as posting
+    does (comments.lifecycle)."""
     numbers = itertools.count(1)
 
     def make(article, *, parent=None, **fields):
@@ -72,7 +75,9 @@ def make_comment(db):
         comment = Comment(article=article, **fields)
         if parent is not None:
             comment.attach_to(parent)
-        comment.save()
+        with transaction.atomic():
+            comment.save()
+            announce(Event.POSTED, Comment.objects.filter(pk=comment.pk))
         return comment
 
     return make
@@ -92,7 +97,7 @@ def comment_form_data(**fields):
 
 
 def comments_url(article):
-    return reverse("comments:post", args=[article.slug])
+    return reverse("articles:comments", args=[article.slug])
 
 
 @pytest.fixture
@@ -143,7 +148,8 @@ def redis_server(tmp_path_factory):
 
 @pytest.fixture
 def redis_cache(settings, redis_server):
-    """Django's cache, and with it flood control, in the throwaway Redis; emptied after."""
+    """Django's cache and the rate limits in the throwaway Redis; emptied after."""
+    settings.REDIS_URL = redis_server
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

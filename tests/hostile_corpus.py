@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from mistralnews.characters import has_bidi_controls
+
 JS_ENTITIES_DECIMAL = "".join(f"&#{ord(char)};" for char in "javascript:")
 JS_ENTITIES_HEX = "".join(f"&#x{ord(char):X};" for char in "javascript:")
 JS_ENTITIES_PADDED_NO_SEMICOLON = "".join(f"&#{ord(char):07d}" for char in "javascript:")
@@ -136,7 +138,7 @@ HOSTILE_BODIES = [
     ("fenced-code-script", "```html\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```"),
     ("indented-code-script", "Look:\n\n    <script>alert(1)</script>"),
     ("blockquote-script", "> <script>alert(1)</script>\n> [x](javascript:alert(1))"),
-    # Unicode tricks the form lets through.
+    # Unicode tricks: the comment form refuses text-direction overrides (COMMENT_BODIES).
     ("bidi-override-link", "[invoice](http://example.com/\u202egpj.exe)\u202e txt.exe"),
     ("zero-width-joiners", "<scr\u200dipt>alert(1)</scr\u200dipt> \ufeff"),
     # Floods, up to the 5,000-character limit.
@@ -152,6 +154,9 @@ HOSTILE_BODIES = [
     ("flood-emphasis", up_to_limit("*_")),
     ("three-links-held", "[a](http://a.example) [b](javascript:alert(1)) <http://c.example>"),
 ]
+
+# The ones the comment form accepts: it refuses text-direction overrides (tested on their own).
+COMMENT_BODIES = [(name, body) for name, body in HOSTILE_BODIES if not has_bidi_controls(body)]
 
 
 # --- Checking a page ------------------------------------------------------------------------

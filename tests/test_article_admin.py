@@ -63,7 +63,7 @@ def test_list_shows_status_dates_category_comment_counts_and_live_flag(
 
     html = response.content.decode()
     rows = {
-        article.title: (article.approved_count, article.pending_count)
+        article.title: (article.comment_count, article.pending_count)
         for article in response.context["cl"].result_list
     }
     assert rows == {"Live piece": (2, 1), "Scheduled piece": (0, 0), "Draft piece": (0, 0)}

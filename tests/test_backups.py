@@ -59,9 +59,9 @@ comments = [
 reply = Comment(article=mistral, author_name="Replier", author_email="r@example.com", body="Yes.")
 reply.attach_to(comments[0])
 reply.save()
-moderate(Comment.objects.filter(pk=comments[1].pk), "removed", editor, reason="Off topic")
+moderate(Comment.objects.filter(pk=comments[1].pk), "remove", editor, reason="Off topic")
 moderate(Comment.objects.filter(pk=comments[2].pk), "spam", editor)
-moderate(Comment.objects.filter(pk=comments[6].pk), "approved", editor)
+moderate(Comment.objects.filter(pk=comments[6].pk), "approve", editor)
 """
 )
 
@@ -113,23 +113,24 @@ def run(code, *args, env):
     return out
 
 
-# The page cache's marks, which every comment posted changes (articles/caching.py): the
-# writer's later comments change them in the source after the snapshot was taken.
-CACHE_MARKS = {"cache_token"}
-CACHE_MODELS = {"articles.contentversion"}
+# What every comment posted changes beside the comment itself (its article's version and
+# count of comments, the lists' versions): the writer's later comments change them in the
+# source after the snapshot was taken.
+CHANGED_BY_COMMENTS = {"version", "comment_count"}
+VERSION_MODELS = {"freshness.listversion"}
 
 
 def rows(dump):
-    """{(model, pk): fields} from dumpdata's JSON, less the page cache's marks; many-to-many
-    lists sorted."""
+    """{(model, pk): fields} from dumpdata's JSON, less what comments posted later change;
+    many-to-many lists sorted."""
     return {
         (row["model"], row["pk"]): {
             name: sorted(value) if isinstance(value, list) else value
             for name, value in row["fields"].items()
-            if name not in CACHE_MARKS
+            if name not in CHANGED_BY_COMMENTS
         }
         for row in json.loads(dump)
-        if row["model"] not in CACHE_MODELS
+        if row["model"] not in VERSION_MODELS
     }
 
 

@@ -6,11 +6,11 @@ The flood-control tests run twice: counting in the database, and in Redis (the s
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core import checks
 from django.test import Client
 from django.utils import timezone
 
-from comments.flood import RateLimit, parse_rate_limits
+from clients.limits import Rate, parse_rates
 from comments.models import Comment
 from tests.conftest import comment_form_data, comments_url
 
@@ -151,20 +151,24 @@ def test_behind_two_trusted_proxies_the_client_is_second_from_the_right(
 @pytest.mark.parametrize(
     ("text", "limits"),
     [
-        ("1/15s,5/10m", (RateLimit(1, 15), RateLimit(5, 600))),
-        ("5/10m", (RateLimit(5, 600),)),
-        ("3/h", (RateLimit(3, 3600),)),
+        ("1/15s,5/10m", (Rate(1, 15), Rate(5, 600))),
+        ("5/10m", (Rate(5, 600),)),
+        ("3/h", (Rate(3, 3600),)),
         (" off ", ()),
     ],
 )
 def test_rate_limit_syntax(text, limits):
-    assert parse_rate_limits(text) == limits
+    assert parse_rates(text) == limits
 
 
 @pytest.mark.parametrize("text", ["", "5", "5/10", "0/10m", "five/10m", "5/10d", "5/10m;1/15s"])
-def test_bad_rate_limit_is_a_clear_configuration_error(text):
-    with pytest.raises(ImproperlyConfigured, match="COMMENTS_RATE_LIMIT"):
-        parse_rate_limits(text)
+def test_bad_rate_limit_is_a_clear_configuration_error(text, settings):
+    settings.COMMENTS_RATE_LIMIT = text
+
+    (problem,) = checks.run_checks(tags=["settings"])
+
+    assert problem.is_serious()
+    assert problem.msg.startswith("COMMENTS_RATE_LIMIT: ")
 
 
 def test_same_comment_twice_within_an_hour_is_stored_once(client, mistral, open_comments):

@@ -103,6 +103,11 @@ def test_invalid_fields_are_rejected_with_a_clear_message(
         {"body": "x" * 5000},
         {"body": "line\r\n" * 833},  # 5,000 characters once CRLF counts as one, as browsers do
         {"body": "عربي\u200f and English"},
+        {"author_name": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"},  # Persian, with a ZWNJ
+        {"author_name": "Nguyễn Thị Ánh"},
+        {"author_name": "A\u0301\u0308\u0323\u0304"},  # four marks on one letter
+        {"author_name": "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"},
+        {"body": "Z\u0301\u0308\u0323\u0304 and a\u200bzero-width space"},
     ],
 )
 def test_valid_edge_cases_are_accepted(client, mistral, open_comments, fields):

@@ -41,7 +41,7 @@ def test_editors_group_has_exactly_the_desk_permissions(db):
 
 
 def test_editors_group_migration_is_idempotent_and_makes_missing_permissions(db):
-    migration = importlib.import_module("comments.migrations.0003_editors_group")
+    migration = importlib.import_module("desk.migrations.0001_editors_group")
     Permission.objects.filter(codename="view_moderationevent").delete()
     schema_editor = SimpleNamespace(connection=connection)
 

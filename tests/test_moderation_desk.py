@@ -109,7 +109,7 @@ def test_approve_writes_an_event_per_changed_comment(editor_client, editor, mist
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.APPROVED}
     events = ModerationEvent.objects.order_by("comment_id")
     assert [(e.comment, e.action, e.moderator, e.reason) for e in events] == [
-        (comment, "approved", editor, "") for comment in held
+        (comment, "approve", editor, "") for comment in held
     ]
     assert "2 comments approved. 1 already was." in editor_client.get(QUEUE).content.decode()
 
@@ -185,7 +185,7 @@ def test_remove_with_a_reason_removes_and_logs(editor_client, editor, mistral, m
         assert comment.moderation_reason == "personal attack"
         event = comment.moderation_events.get()
         assert (event.action, event.reason, event.moderator) == (
-            "removed",
+            "remove",
             "personal attack",
             editor,
         )
@@ -217,14 +217,14 @@ def test_one_comment_is_moderated_from_its_page(editor_client, editor, mistral, 
     comment = make_comment(mistral, status=Status.APPROVED)
 
     response = editor_client.post(
-        change_url(comment), change_form_data(decision="removed", reason="off topic")
+        change_url(comment), change_form_data(decision="remove", reason="off topic")
     )
 
     assert response.status_code == 302
     comment.refresh_from_db()
     assert (comment.status, comment.moderation_reason) == (Status.REMOVED, "off topic")
     event = comment.moderation_events.get()
-    assert (event.action, event.reason, event.moderator) == ("removed", "off topic", editor)
+    assert (event.action, event.reason, event.moderator) == ("remove", "off topic", editor)
     page = editor_client.get(change_url(comment)).content.decode()
     assert "off topic" in page  # the comment's moderation history
 
@@ -232,7 +232,7 @@ def test_one_comment_is_moderated_from_its_page(editor_client, editor, mistral, 
 def test_removing_one_comment_needs_a_reason(editor_client, mistral, make_comment):
     comment = make_comment(mistral, status=Status.APPROVED)
 
-    response = editor_client.post(change_url(comment), change_form_data(decision="removed"))
+    response = editor_client.post(change_url(comment), change_form_data(decision="remove"))
 
     assert response.status_code == 200
     assert "Give a reason" in response.content.decode()
@@ -277,7 +277,7 @@ def test_nothing_is_deleted_or_added_through_the_desk(editor_client, mistral, ma
 
 def test_moderation_events_are_read_only(editor_client, mistral, make_comment, editor):
     comment = make_comment(mistral, status=Status.PENDING)
-    moderate(Comment.objects.filter(pk=comment.pk), "approved", editor)
+    moderate(Comment.objects.filter(pk=comment.pk), "approve", editor)
     event = ModerationEvent.objects.get()
     events_url = "/admin/comments/moderationevent/"
 
@@ -293,7 +293,7 @@ def test_moderate_refuses_a_removal_without_a_reason(mistral, make_comment, edit
     comment = make_comment(mistral)
 
     with pytest.raises(ValueError, match="needs a reason"):
-        moderate(Comment.objects.filter(pk=comment.pk), "removed", editor, "  ")
+        moderate(Comment.objects.filter(pk=comment.pk), "remove", editor, "  ")
 
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
@@ -321,7 +321,7 @@ def test_moderation_log_query_count_does_not_grow_with_events(
     editor_client, mistral, make_comment, editor
 ):
     url = "/admin/comments/moderationevent/"
-    moderate(Comment.objects.filter(pk=make_comment(mistral).pk), "removed", editor, "abuse")
+    moderate(Comment.objects.filter(pk=make_comment(mistral).pk), "remove", editor, "abuse")
     with CaptureQueriesContext(connection) as one_event:
         editor_client.get(url)
 

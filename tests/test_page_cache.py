@@ -40,9 +40,10 @@ def test_cached_article_page_costs_one_query_for_any_number_of_comments(
 ):
     for number in range(comments):
         make_comment(mistral, question=mistral.question_list[number % 2] if number % 3 else None)
-    with django_assert_num_queries(5):  # the article, its category, tags, questions, comments
+    # The article, its category, tags, questions, comments, the newest comments (metadata).
+    with django_assert_num_queries(6):
         first = page(client, mistral.get_absolute_url())
-    with django_assert_num_queries(1):  # the article, with its cache mark
+    with django_assert_num_queries(1):  # the article, with its version
         second = page(client, mistral.get_absolute_url())
 
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
@@ -54,7 +55,7 @@ def test_cached_list_pages_cost_one_query(client, make_article, django_assert_nu
         make_article(tags=["One"])
     for url in ["/", "/?page=2", "/tags/one/", "/category/aicloud/"]:
         page(client, url)
-        with django_assert_num_queries(1):  # the content version
+        with django_assert_num_queries(1):  # the listed articles' versions
             page(client, url)
 
 
@@ -113,10 +114,10 @@ def test_approval_and_removal_show_at_once(client, cached, make_comment, editor)
     held = make_comment(cached, status=Comment.Status.PENDING, body="Waiting for an editor.")
     page(client, cached.get_absolute_url())
 
-    moderate(Comment.objects.filter(pk=held.pk), "approved", editor)
+    moderate(Comment.objects.filter(pk=held.pk), "approve", editor)
     assert "Waiting for an editor." in page(client, cached.get_absolute_url())
 
-    moderate(Comment.objects.filter(pk=held.pk), "removed", editor, reason="Off topic")
+    moderate(Comment.objects.filter(pk=held.pk), "remove", editor, reason="Off topic")
     html = page(client, cached.get_absolute_url())
     assert "Waiting for an editor." not in html
     assert "Comment removed by the moderators (Off topic)" in html

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
-from comments import flood
+from clients import limits
 from comments.models import Comment
 from tests.conftest import comment_form_data, comments_url
 
@@ -45,7 +45,7 @@ def test_concurrent_posts_cannot_share_the_last_free_place(redis_cache, settings
 
     def post():
         start.wait(timeout=10)
-        answers.append(flood.retry_after("same-ip-hash", now))
+        answers.append(limits.take("comment", "same-ip-hash", now))
 
     threads = [threading.Thread(target=post) for _ in range(8)]
     for thread in threads:

@@ -143,7 +143,7 @@ def test_flood_control_counts_posts_across_both_servers(two_servers, mistral, re
     assert 1 <= int(headers["Retry-After"]) <= 15
     assert "You are commenting too quickly." in html
     assert post_comment(Browser("198.51.100.3"), b, mistral, body="Someone else.")[0] == 303
-    assert redis.Redis.from_url(redis_server).keys("*comments.flood.*"), "counted in Redis"
+    assert redis.Redis.from_url(redis_server).keys("mistralnews:rate:comment:*"), "counted in Redis"
 
 
 def test_an_editors_moderation_on_a_shows_on_b(two_servers, mistral, editor):

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from mistralnews.markup import ARTICLE, COMMENT
 from tests.e2e.conftest import MISTRAL, csrf_token, log_in, post_comment, recorded_browser, settle
 from tests.hostile_corpus import (
+    COMMENT_BODIES,
     HOSTILE_BODIES,
     Element,
     dangerous_urls,
@@ -108,7 +109,7 @@ def comment_vectors(open_site, chromium):
     vectors = {}
     with recorded_browser(chromium, open_site) as poster:
         token = csrf_token(poster.context.request.get(MISTRAL).text())
-        for number, (name, body) in enumerate(HOSTILE_BODIES):
+        for number, (name, body) in enumerate(COMMENT_BODIES):
             comment = post_comment(
                 poster.context,
                 token=token,

@@ -1,31 +1,32 @@
-"""A reader's own comments that wait for moderation, shown to that reader only.
+"""A reader's own comments that await moderation, shown to that reader only.
 
 The ids live in a signed cookie scoped to the article's path, set when the comment is
-posted; nothing about it is stored server-side or shown to anyone else.
+posted; nothing about it is stored server-side or shown to anyone else. The cookie makes the
+reader's pages their own (freshness.pages).
 """
 
 from django.core import signing
 
 from comments.models import Comment
+from freshness.pages import PENDING_COMMENTS_COOKIE
 
-COOKIE = "held_comments"
-SALT = "comments.held"
+SALT = "comments.pending"
 MAX_AGE = 7 * 24 * 3600
 MAX_REMEMBERED = 20
 
 
-def _held_ids(request):
+def _pending_ids(request):
     try:
-        value = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE)
+        value = request.get_signed_cookie(PENDING_COMMENTS_COOKIE, salt=SALT, max_age=MAX_AGE)
     except (KeyError, signing.BadSignature):
         return []
     return [int(part) for part in value.split(",") if part.isdigit()]
 
 
-def remember_held(response, request, comment):
-    ids = [*_held_ids(request), comment.pk][-MAX_REMEMBERED:]
+def remember_pending(response, request, comment):
+    ids = [*_pending_ids(request), comment.pk][-MAX_REMEMBERED:]
     response.set_signed_cookie(
-        COOKIE,
+        PENDING_COMMENTS_COOKIE,
         ",".join(map(str, ids)),
         salt=SALT,
         max_age=MAX_AGE,
@@ -36,9 +37,9 @@ def remember_held(response, request, comment):
     )
 
 
-def held_comments(request, article):
-    """The reader's comments on `article` that still wait for moderation."""
-    ids = _held_ids(request)
+def pending_comments(request, article):
+    """The reader's comments on `article` that still await moderation."""
+    ids = _pending_ids(request)
     if not ids:
         return []
     return list(Comment.objects.filter(article=article, status=Comment.Status.PENDING, pk__in=ids))

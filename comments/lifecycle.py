@@ -1,0 +1,88 @@
+"""A comment's public life, announced in one place.
+
+Every service that changes a comment (posting, moderation, and the next ones: editing,
+withdrawing, picking, reporting) writes its change and then calls `announce(event, comments)`
+in the same transaction. What the database keeps about it happens right there: the comments'
+cards are made again, their articles' stored counts and versions renewed (so no cached page
+outlives the change). Work outside the database (email, tasks) is registered with
+`@after_commit(event, ...)` and runs once the transaction has committed, never for a
+transaction rolled back.
+"""
+
+from collections import defaultdict
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from articles.models import Article
+from comments.cards import render_card
+from comments.models import Comment
+from freshness.versions import renew
+
+
+class Event(StrEnum):
+    POSTED = "posted"  # stored, with the status the moderation policy gave it
+    APPROVED = "approved"
+    REMOVED = "removed"
+    MARKED_SPAM = "marked-spam"
+    EDITED = "edited"
+    WITHDRAWN = "withdrawn"
+    PICKED = "picked"
+    REPORTED = "reported"
+
+
+_listeners = defaultdict(list)
+
+
+def after_commit(*events):
+    """Register the decorated `function(event, comment_ids, **details)` to run after the
+    transaction that announces any of `events` commits."""
+
+    def register(function):
+        for event in events:
+            _listeners[Event(event)].append(function)
+        return function
+
+    return register
+
+
+def announce(event, comments, **details):
+    """Announce that `event` happened to `comments` (a queryset), from inside the transaction
+    that wrote it. Answers the announced comments."""
+    event = Event(event)
+    rows = list(comments.select_related(None))
+    if event != Event.POSTED:
+        # Their status or text changed through an update, which made no card.
+        for comment in rows:
+            comment.card_html = render_card(comment)
+        Comment.objects.bulk_update(rows, ["card_html"])
+    # A comment posted and held shows only on its author's own page, which is never cached.
+    public = [
+        comment
+        for comment in rows
+        if not (event == Event.POSTED and comment.status == Comment.Status.PENDING)
+    ]
+    if public:
+        renew(
+            Article.objects.filter(pk__in={comment.article_id for comment in public}),
+            comment_count=_visible_count(),
+        )
+    ids = [comment.pk for comment in rows]
+    for listener in _listeners[event]:
+        transaction.on_commit(lambda listener=listener: listener(event, ids, **details))
+    return rows
+
+
+def _visible_count():
+    """Each article's approved comments, counted in the UPDATE that stores it."""
+    count = (
+        Comment.objects.visible()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), Value(0))

@@ -1,0 +1,47 @@
+"""The desk's article list: the articles app's admin with each article's comment counts."""
+
+from django.contrib import admin
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.admin import ArticleAdmin
+from articles.models import Article
+from comments.models import Comment
+
+
+def _pending_count():
+    """An article's comments awaiting moderation, counted for the rows on the page only."""
+    pending = (
+        Comment.objects.filter(article=OuterRef("pk"), status=Comment.Status.PENDING)
+        .order_by()
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(pending, output_field=IntegerField()), Value(0))
+
+
+@admin.register(Article)
+class DeskArticleAdmin(ArticleAdmin):
+    list_display = [
+        "title", "state", "publication_date", "category", "approved_comments",
+        "pending_comments", "is_published",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(pending_count=_pending_count())
+
+    @admin.display(description="Approved", ordering="comment_count")
+    def approved_comments(self, article):
+        return article.comment_count
+
+    @admin.display(description="Pending", ordering="pending_count")
+    def pending_comments(self, article):
+        if not article.pending_count:
+            return 0
+        queue = reverse("admin:comments_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a>', queue, article.pk, article.pending_count
+        )

@@ -1,0 +1,114 @@
+"""The one rule for which pages are shared and which belong to one reader, and how a shared
+page is served from the cache.
+
+A *shared* page is the same for every reader who asks for the same address, except for the
+CSRF token of its comment form, which is filled in for each reader: it is cached under the
+versions of what it shows (freshness.versions) and answered with an ETag. A *per-reader* page
+holds something of one reader's (the comment they are replying to, their comments awaiting
+moderation, an editor's controls): it is rendered for them, never cached or shared, and sent
+as `Cache-Control: private`.
+"""
+
+import hashlib
+import secrets
+from enum import Enum
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+# Query parameters that select a shared copy of a page: each view reads the ones it uses and
+# keys its copy on their normalised values (the page number, the question a form answers);
+# any other parameter is ignored and gets the same copy.
+SHARED_QUERY = frozenset({"page", "question"})
+# Query parameters that make a page the reader's own.
+PER_READER_QUERY = frozenset({"reply_to"})
+
+# The signed cookie listing a reader's comments that await moderation (comments.pending).
+PENDING_COMMENTS_COOKIE = "pending_comments"
+# Cookies that make every page the reader's own: their comments awaiting moderation, and a
+# logged-in editor's session (editors see their own controls). The CSRF cookie keeps pages
+# shared; cookies the site does not set are not read, so they change nothing either.
+PER_READER_COOKIES = frozenset({PENDING_COMMENTS_COOKIE, settings.SESSION_COOKIE_NAME})
+
+
+class Audience(Enum):
+    SHARED = "shared"
+    PER_READER = "per-reader"
+
+
+def audience(request):
+    """Whether the page `request` asks for is shared or the reader's own."""
+    if request.method not in ("GET", "HEAD"):
+        return Audience.PER_READER
+    if PER_READER_QUERY.intersection(request.GET) or PER_READER_COOKIES.intersection(
+        request.COOKIES
+    ):
+        return Audience.PER_READER
+    return Audience.SHARED
+
+
+def caching_on():
+    return settings.PAGE_CACHE_TIMEOUT > 0
+
+
+def _digest(*parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def page_key(request, kind, *parts):
+    """The cache key of the shared page of `kind` made of `parts` (the versions it shows and
+    the normalised query it reads). Scheme and host count, since pages link themselves
+    absolutely, and so does the year, which the footer links."""
+    origin = (request.scheme, request.get_host(), timezone.now().year)
+    return f"page:{kind}:{_digest(*origin, *parts)}"
+
+
+def fragment_key(request, name, row, *vary):
+    """The cache key of the fragment `name` showing `row` (a Versioned model) as of its
+    version, varied by `vary`."""
+    origin = (request.scheme, request.get_host()) if request is not None else ()
+    return f"fragment:{name}:{_digest(*origin, row._meta.label, row.pk, row.version, *vary)}"
+
+
+def serve_shared(request, key, render, *, has_form=False, expires=None):
+    """The shared page under `key`, from the cache or made by `render(csrf_token)`; only with
+    page caching on (caching_on()).
+
+    `has_form`: the page holds a CSRF token; each reader gets their own, so the copy goes out
+    as `private`, with an ETag for that reader. `expires()` gives the time the page goes out
+    of date by itself (a scheduled article appearing in a list), or None; it is asked only
+    when the page is rendered.
+    """
+    token = get_token(request) if has_form else ""
+    reader = request.META["CSRF_COOKIE"] if has_form else ""
+    etag = f'"{_digest(key, reader)[:32]}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+
+    chunks, until = cache.get(key, (None, None))
+    if chunks is None or (until is not None and timezone.now() >= until):
+        # A placeholder no stored text can contain marks where each reader's token goes.
+        placeholder = secrets.token_urlsafe(32) if has_form else None
+        response = render(placeholder)
+        response.render()
+        if response.status_code != 200:
+            return response
+        chunks = response.content.split(placeholder.encode()) if has_form else [response.content]
+        until = expires() if expires else None
+        cache.set(key, (chunks, until), settings.PAGE_CACHE_TIMEOUT)
+    response = HttpResponse(token.encode().join(chunks))
+    response["ETag"] = etag
+    # Browsers and proxies check back each time; the ETag makes that cheap.
+    patch_cache_control(response, no_cache=True, **({"private": True} if has_form else {}))
+    return response
+
+
+def per_reader(response):
+    """Mark `response`, a page made for one reader, as theirs alone."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,44 @@
+"""{% fresh "name" row [vary ...] %}…{% endfresh %}: a part of a page cached under the version
+of `row`, so that it is made again as soon as `row` changes. Every cached fragment is keyed
+here (freshness.pages.fragment_key); templates never compose keys."""
+
+from django import template
+from django.conf import settings
+from django.core.cache import cache
+
+from freshness.pages import caching_on, fragment_key
+
+register = template.Library()
+
+
+class FreshNode(template.Node):
+    def __init__(self, nodelist, name, row, vary):
+        self.nodelist, self.name, self.row, self.vary = nodelist, name, row, vary
+
+    def render(self, context):
+        if not caching_on():
+            return self.nodelist.render(context)
+        key = fragment_key(
+            context.get("request"),
+            self.name.resolve(context),
+            self.row.resolve(context),
+            *(value.resolve(context) for value in self.vary),
+        )
+        content = cache.get(key)
+        if content is None:
+            content = self.nodelist.render(context)
+            cache.set(key, content, settings.PAGE_CACHE_TIMEOUT)
+        return content
+
+
+@register.tag
+def fresh(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes a name and a row: {{% fresh 'x' row %}}"
+        )
+    nodelist = parser.parse(("endfresh",))
+    parser.delete_first_token()
+    name, row, *vary = (parser.compile_filter(bit) for bit in bits[1:])
+    return FreshNode(nodelist, name, row, vary)

@@ -1,0 +1,150 @@
+"""The article page: an article with its discussion and the "Post a Comment" form. It is the
+one place that joins the articles and comments apps for readers; the page a rejected comment
+comes back to is made by the same code as the page itself.
+
+Which copy a reader gets follows freshness.pages: the shared page is cached under the
+article's version, the question its form answers and the reader's CSRF token filled in; a
+reply form or comments of the reader's own awaiting moderation make the page theirs alone.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.cache import cache_control
+
+from articles.models import Article
+from clients.identity import client_hash
+from comments.discussion import discussion_for
+from comments.forms import MAX_ID, CommentForm
+from comments.models import Comment
+from comments.pending import pending_comments, remember_pending
+from comments.posting import CommentRejected, PostingTooFast, post_comment
+from comments.structured_data import newest_comments
+from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
+
+TEMPLATE = "articles/article_detail.html"
+PREVIEW_TEMPLATE = "articles/article_preview.html"
+
+
+def _small_id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def _question(article, value):
+    """The pk of the question `?question=` names, if it is one of the article's."""
+    pk = _small_id(value)
+    return pk if pk in {question.pk for question in article.question_list} else None
+
+
+def _replying_to(article, parent):
+    """The visible comment a reply form answers, if `parent` names one of this article's."""
+    if (pk := _small_id(parent)) is None:
+        return None
+    return Comment.objects.visible().filter(article=article, pk=pk).only("author_name").first()
+
+
+def render_article_page(request, article, *, form=None, preview=False, csrf_token=None, **kwargs):
+    """The article page for this reader, as a TemplateResponse (`kwargs`: its status and
+    headers). `form`: a rejected comment form to show with its errors; otherwise a new form,
+    answering `?question=` or replying to `?reply_to=` when those name one of this article's.
+    `csrf_token`: the placeholder a shared copy is made with."""
+    can_post = article.comments_open and not preview
+    if form is None:
+        replying_to = _replying_to(article, request.GET.get("reply_to"))
+        initial = {"parent": replying_to and replying_to.pk}
+        if (question := _question(article, request.GET.get("question"))) is not None:
+            initial["question"] = question
+        form = CommentForm(article=article, initial=initial)
+    else:
+        replying_to = _replying_to(article, form["parent"].value())
+    context = {
+        "article": article,
+        "object": article,
+        "article_url": article.get_absolute_url(),
+        "preview": preview,
+        "can_post": can_post,
+        "discussion": SimpleLazyObject(lambda: discussion_for(article)),
+        "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
+        "form": form,
+        "replying_to": replying_to,
+        "pending_comments": pending_comments(request, article),
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return TemplateResponse(request, PREVIEW_TEMPLATE if preview else TEMPLATE, context, **kwargs)
+
+
+def article_view(request, slug):
+    """A published article with its discussion."""
+    # The article alone: its category, tags, questions and comments are read only when the
+    # page is rendered, not when it comes from the cache.
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if audience(request) is Audience.PER_READER:
+        return per_reader(render_article_page(request, article))
+    if not caching_on():
+        return render_article_page(request, article)
+    # A copy per question the form may answer; anything else gets the plain page.
+    question = _question(article, request.GET["question"]) if "question" in request.GET else None
+    key = page_key(request, "article", article.pk, article.version, question)
+    return serve_shared(
+        request,
+        key,
+        lambda placeholder: render_article_page(request, article, csrf_token=placeholder),
+        has_form=article.comments_open,
+    )
+
+
+@cache_control(private=True, no_cache=True)
+def preview_view(request, slug):
+    """Any article as readers would see it, with a draft or schedule banner: editors only.
+    Everyone else gets 404, as if the page did not exist."""
+    user = request.user
+    if not (user.is_staff and user.has_perm("articles.view_article")):
+        raise Http404("No such article.")
+    article = get_object_or_404(Article, slug=slug)
+    return render_article_page(request, article, preview=True)
+
+
+def comments_view(request, slug):
+    """`/articles/<slug>/comments/`: a reader's comment is posted here. A GET (the address bar
+    after a rejected comment, reloaded or shared) goes to the article's comment form."""
+    if request.method == "POST":
+        return _post(request, slug)
+    if request.method in ("GET", "HEAD"):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        return HttpResponseRedirect(f"{article.get_absolute_url()}#post-comment")
+    return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+
+
+def _post(request, slug):
+    """Store a reader's comment and go back to it, or show the article with the errors."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if not article.comments_open:
+        raise PermissionDenied("Comments are closed on this article.")
+
+    form = CommentForm(request.POST, article=article)
+    status, headers = 400, {}
+    if form.is_valid():
+        comment = form.build_comment()
+        comment.ip_hash = client_hash(request)
+        try:
+            post_comment(comment)
+        except CommentRejected as rejection:
+            form.add_error(None, rejection.message)
+            status = rejection.status
+            if isinstance(rejection, PostingTooFast):
+                headers["Retry-After"] = str(rejection.retry_after)
+        else:
+            response = HttpResponseRedirect(comment.get_absolute_url(), status=303)
+            if comment.status == Comment.Status.PENDING:
+                remember_pending(response, request, comment)
+            return response
+    return per_reader(
+        render_article_page(request, article, form=form, status=status, headers=headers)
+    )
