@@ -45,7 +45,7 @@ lint: install
 
 test: lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest -m 'not load and not e2e'
+	$(TEST_ENV) $(PY) -m pytest -m 'not load and not e2e' $(T)
 
 # The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
 test-postgres: install

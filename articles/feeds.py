@@ -50,10 +50,12 @@ class LatestArticlesFeed(Feed):
 
     feed_type = AtomWithContent
     link = "/"
-    description = "The newest articles on mistralnews."
 
     def title(self):
         return settings.SITE_NAME
+
+    def description(self):
+        return f"The newest articles on {settings.SITE_NAME}."
 
     def subtitle(self, obj):
         return self._get_dynamic_attr("description", obj)

@@ -23,6 +23,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from comments.lifecycle import Event, announce  # noqa: E402
 from comments.models import Comment  # noqa: E402
 
 SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
@@ -57,6 +58,7 @@ def populate(count):
             comment.question = questions[number % len(questions)]
         comment.save()
         comments.append(comment)
+    announce(Event.POSTED, Comment.objects.filter(article=article))
 
 
 def queries():

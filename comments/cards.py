@@ -9,6 +9,8 @@ stored cards up to date.
 
 from django.template.loader import render_to_string
 
+from freshness.models import new_version
+
 TEMPLATE = "comments/_comment_card.html"
 
 
@@ -33,9 +35,10 @@ def render_card(comment):
     return render_to_string(TEMPLATE, context).strip()
 
 
-def render_all_cards(comments, batch_size=500):
-    """Make the cards of `comments` (a queryset) again and store them; for migrations that
-    change the card's markup."""
+def render_all_cards(comments, articles, batch_size=500):
+    """Make the cards of `comments` (a queryset) again and store them, then renew the versions
+    of `articles` (a queryset of their articles), so no cached page keeps the old cards; for
+    migrations that change the card's markup."""
     batch = []
     for comment in comments.iterator(chunk_size=batch_size):
         comment.card_html = render_card(comment)
@@ -44,3 +47,4 @@ def render_all_cards(comments, batch_size=500):
             comments.model.objects.bulk_update(batch, ["card_html"])
             batch = []
     comments.model.objects.bulk_update(batch, ["card_html"])
+    articles.update(version=new_version())

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.functional import lazy
+
+
+def _desk_name():
+    return f"{settings.SITE_NAME} desk"
 
 
 class DeskConfig(AppConfig):
@@ -12,4 +17,4 @@ class DeskConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} desk"
+        admin.site.site_header = admin.site.site_title = lazy(_desk_name, str)()

@@ -92,7 +92,7 @@ def serve_shared(request, key, render, *, has_form=False, expires=None):
 
     chunks, until = cache.get(key, (None, None))
     if chunks is None or (until is not None and timezone.now() >= until):
-        # A placeholder no stored text can contain marks where each reader's token goes.
+        # Each reader's token goes where this placeholder is, which no stored text can hold.
         placeholder = secrets.token_urlsafe(32) if has_form else None
         response = render(placeholder)
         response.render()

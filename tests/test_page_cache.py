@@ -1,7 +1,7 @@
 """Cached pages: cheap to serve, and never out of date.
 
-Pages are kept under marks that every change readers could see replaces (articles/caching.py);
-these tests change each kind of thing and look at the very next page.
+Pages are kept under the versions of what they show, which every change readers could see renews
+(freshness/); these tests change each kind of thing and look at the very next page.
 """
 
 import re

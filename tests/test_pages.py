@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 
 from articles.models import Category
 
@@ -153,3 +154,16 @@ def test_no_page_references_another_host(client, mistral):
         for url in collector.urls:
             assert urlsplit(url).netloc in {"", "testserver"}, f"{page} references {url}"
         assert b"@import" not in response.content
+
+
+def test_the_site_name_comes_from_one_setting(client, editor_client, mistral, settings):
+    settings.SITE_NAME = "Le Quotidien"
+    pages = {
+        url: Client().get(url).content.decode()
+        for url in ["/", mistral.get_absolute_url(), "/feed/", "/moderation/", "/nope/"]
+    }
+
+    for url, html in pages.items():
+        assert "Le Quotidien" in html, url
+        assert "mistralnews" not in html.replace("mistralnews staff", ""), url
+    assert "Le Quotidien desk" in editor_client.get("/admin/").content.decode()

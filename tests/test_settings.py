@@ -165,3 +165,24 @@ def test_a_server_error_reaches_the_servers_log_with_its_cause(tmp_path):
     assert result.stdout == "500\n", result.stderr
     assert "Internal Server Error: /" in result.stderr
     assert "unable to open database file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"COMMENTS_MODERATION": "sometimes"}, "COMMENTS_MODERATION is 'sometimes'"),
+        ({"COMMENTS_RATE_LIMIT": "5/10d"}, "COMMENTS_RATE_LIMIT: '5/10d' is not a rate"),
+    ],
+)
+def test_manage_check_reports_a_bad_setting_and_servers_refuse_to_start(env, message):
+    check = run_check(DJANGO_DEBUG="1", **env)
+    start = run("-c", "import mistralnews.wsgi", **PRODUCTION, **env)
+
+    assert check.returncode != 0
+    assert message in check.stderr
+    assert start.returncode != 0
+    assert "ImproperlyConfigured" in start.stderr and message in start.stderr
+
+
+def test_a_server_starts_with_good_settings():
+    assert run("-c", "import mistralnews.wsgi", **PRODUCTION).returncode == 0

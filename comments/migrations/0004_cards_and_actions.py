@@ -10,7 +10,10 @@ ACTIONS = {"approved": "approve", "removed": "remove", "spam": "spam"}
 
 
 def make_cards(apps, schema_editor):
-    render_all_cards(apps.get_model("comments", "Comment").objects.all())
+    render_all_cards(
+        apps.get_model("comments", "Comment").objects.all(),
+        apps.get_model("articles", "Article").objects.all(),
+    )
 
 
 def rename_actions(apps, schema_editor, names=ACTIONS):
@@ -27,6 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0003_editors_group'),
+        ('articles', '0004_versions_and_comment_count'),
     ]
 
     operations = [
