@@ -48,10 +48,13 @@ def test_a_change_rolled_back_is_never_heard_and_changes_nothing(
     comment = make_comment(mistral, status=Comment.Status.PENDING)
     version = Article.objects.get(pk=mistral.pk).version
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            moderate(Comment.objects.filter(pk=comment.pk), Action.APPROVE, editor)
-            raise RuntimeError("the request failed after moderating")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        moderate(Comment.objects.filter(pk=comment.pk), Action.APPROVE, editor)
+        raise RuntimeError("the request failed after moderating")
 
     assert callbacks == [] and heard == []
     assert Article.objects.get(pk=mistral.pk).version == version

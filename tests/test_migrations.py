@@ -51,7 +51,7 @@ def test_a_database_from_before_the_desk_app_migrates_with_its_data():
             body_html=f"<p>{body}</p>",
             status=status,
             moderation_reason=reason,
-        )  # fmt: skip
+        )
         for name, body, status, reason in [
             ("Ada", "Shown.", "approved", ""),
             ("Bob", "Gone.", "removed", "Rude"),
