@@ -5,6 +5,7 @@ Local development sets DJANGO_DEBUG=1 and gets safe defaults; with DEBUG off (pr
 the secret key and allowed hosts must be given, or the site refuses to start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "axes",
     "freshness",
     "clients",
     "articles",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Last, so the lockout page it puts in place of the login page gets every header above.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mistralnews.urls"
@@ -123,6 +127,12 @@ if REDIS_URL:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Axes first: it refuses a locked-out login before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -166,6 +176,37 @@ X_FRAME_OPTIONS = "DENY"
 # Proxies of ours in front of the site: a client's address is the X-Forwarded-For entry the
 # outermost of them added (see clients/identity.py), not REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Login throttling (django-axes, mistralnews/login_throttling.py): a username is locked for one
+# client after LOGIN_FAILURE_LIMIT wrong passwords, each within LOGIN_COOLOFF_MINUTES of the one
+# before, until LOGIN_COOLOFF_MINUTES after the last of them. Attempts are database rows, so
+# every server process and machine counts the same ones.
+LOGIN_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("DJANGO_LOGIN_COOLOFF_MINUTES", default=15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "DJANGO_LOGIN_FAILURE_LIMIT and DJANGO_LOGIN_COOLOFF_MINUTES must be 1 or more."
+    )
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Locking a username everywhere would let anyone lock an editor out; a client alone, every
+# editor behind one office address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful login forgets that username's failures from that client. Tries during a lock
+# are refused without being recorded: each would add its form data to the stored row, and
+# restart the cool-off of a user who only tried again.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Axes gets a pseudonym, never the client's address (see login_throttling.client_pseudonym).
+AXES_CLIENT_IP_CALLABLE = "mistralnews.login_throttling.client_pseudonym"
+AXES_CLIENT_STR_CALLABLE = "mistralnews.login_throttling.describe_client"
+AXES_LOCKOUT_CALLABLE = "mistralnews.login_throttling.lockout_response"
+# Failures only: no record of successful logins, logouts or each failure kept for ever.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Form fields axes keeps with an attempt are masked for these (and the password).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
 # Nothing runs or loads but our own files: no inline scripts or styles, no other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -212,7 +253,11 @@ if not DEBUG:
         "version": 1,
         "disable_existing_loggers": False,
         "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-        "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"}},
+        "loggers": {
+            "django": {"handlers": ["stderr"], "level": "ERROR"},
+            # Failed desk logins and lockouts, with a pseudonym for the client (AXES_* above).
+            "axes": {"handlers": ["stderr"], "level": "WARNING"},
+        },
     }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
