@@ -86,7 +86,7 @@ restore: install
 # (tests/test_nginx.py, about 20 s, most of it waiting for nginx's timeouts); -rP prints the
 # figures.
 test-nginx: install install-nginx
-	$(TEST_ENV) $(PY) -m pytest -m nginx -rsP
+	$(TEST_ENV) $(PY) -m pytest -m nginx -rsP tests/test_nginx.py
 
 # Debian's nginx, and openssl for the test's throwaway certificate.
 install-nginx:
