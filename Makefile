@@ -1,6 +1,7 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
 # `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
-# on PostgreSQL and Redis; `make e2e` in Chromium; `make test-load` under load and crashes;
+# on PostgreSQL and Redis; `make e2e` in Chromium; `make test-nginx` behind deploy/nginx.conf;
+# `make test-load` under load and crashes;
 # `make bench` against the framework floor; `make backup` and `make restore FILE=...` save
 # and bring back its database.
 PYTHON ?= python3
@@ -15,7 +16,7 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
-	install-chromium backup restore install-redis fixture clean
+	install-chromium backup restore install-redis test-nginx install-nginx fixture clean
 
 install: $(VENV)/.installed
 
@@ -45,11 +46,12 @@ lint: install
 
 test: lint
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest -m 'not load and not e2e' $(T)
+	$(TEST_ENV) $(PY) -m pytest -m 'not load and not e2e and not nginx' $(T)
 
 # The whole suite on PostgreSQL: DATABASE_URL's server, or a throwaway one (scripts/postgres.sh).
 test-postgres: install
-	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest -m 'not scaleout and not load and not e2e'
+	$(TEST_ENV) PYTHON=$(PY) scripts/postgres.sh $(PY) -m pytest \
+	  -m 'not scaleout and not load and not e2e and not nginx'
 
 # Two gunicorn instances sharing one PostgreSQL and one Redis (tests/test_scaleout.py).
 test-scaleout: install install-redis
@@ -79,6 +81,16 @@ backup: install
 
 restore: install
 	$(PY) manage.py restore_database $(FILE)
+
+# deploy/nginx.conf in Debian's nginx in front of gunicorn, against slow clients
+# (tests/test_nginx.py, about 20 s, most of it waiting for nginx's timeouts); -rP prints the
+# figures.
+test-nginx: install install-nginx
+	$(TEST_ENV) $(PY) -m pytest -m nginx -rsP tests/test_nginx.py
+
+# Debian's nginx, and openssl for the test's throwaway certificate.
+install-nginx:
+	@test -x /usr/sbin/nginx && command -v openssl >/dev/null || scripts/apt-install.sh nginx openssl
 
 # Debian's redis-server, which the Redis tests start on a free port; they skip without it.
 install-redis:

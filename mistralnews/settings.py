@@ -57,6 +57,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, feeds and the sitemap, gzipped for clients that accept it (with Django's
+    # random-length padding against BREACH). Below WhiteNoise, whose static files are compressed
+    # once by collectstatic and answered before this runs; above every middleware that reads or
+    # changes the body, so it compresses the final one.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,5 +1,5 @@
-"""Real servers for the tests and benchmarks that need them: redis-server and gunicorn, on
-loopback only, and fresh databases for them.
+"""Real servers for the tests and benchmarks that need them: redis-server, gunicorn and nginx,
+on loopback only, and fresh databases for them.
 
 Each server is started on a free 127.0.0.1 port, waited for with a bounded timeout, and
 stopped by its process id.
@@ -122,6 +122,59 @@ def redis_server(binary, folder):
     try:
         _wait_until(answers, process, "redis-server", log_path)
         yield url
+    finally:
+        _stop(process)
+
+
+# The main context a system's nginx.conf would give a site's server configuration: everything
+# nginx writes stays in its prefix folder. As root, nginx's workers would switch to `nobody`,
+# who may not write there.
+NGINX_MAIN = """\
+{user}
+worker_processes 1;
+pid nginx.pid;
+error_log error.log info;
+events {{
+    worker_connections 256;
+}}
+http {{
+    access_log off;
+    client_body_temp_path temp/client_body;
+    proxy_temp_path temp/proxy;
+    fastcgi_temp_path temp/fastcgi;
+    uwsgi_temp_path temp/uwsgi;
+    scgi_temp_path temp/scgi;
+    include {site};
+}}
+"""
+
+
+@contextmanager
+def nginx(binary, folder, site_conf, port):
+    """Debian's nginx serving the server configuration `site_conf` (a file), its prefix and
+    logs in `folder`, in the foreground; started once it accepts connections on `port`."""
+    (folder / "temp").mkdir()
+    main_conf = folder / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""
+    main_conf.write_text(NGINX_MAIN.format(user=user, site=site_conf))
+    log_path = folder / "nginx.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [binary, "-p", f"{folder}/", "-c", str(main_conf), "-g", "daemon off;"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def accepts():
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            return False
+
+    try:
+        _wait_until(accepts, process, "nginx", log_path)
+        yield process
     finally:
         _stop(process)
 

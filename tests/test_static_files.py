@@ -50,3 +50,29 @@ def test_hashed_files_are_cached_for_ever_and_sent_compressed(production_server)
     assert headers["Content-Encoding"] == "gzip"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert b".site-header" in gzip.decompress(body)
+
+
+def test_static_files_are_compressed_once_by_collectstatic_not_again_on_the_way_out(
+    production_server,
+):
+    html = fetch(production_server + "/")[2].decode()
+    stylesheet = (
+        production_server + re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)[1]
+    )
+
+    _, plain_headers, plain = fetch(stylesheet)
+    _, headers, body = fetch(stylesheet, **{"Accept-Encoding": "gzip"})
+
+    assert "Content-Encoding" not in plain_headers
+    assert headers["Content-Encoding"] == "gzip"
+    # The .gz copy collectstatic made, sent as it is: with its length, and gzipped only once.
+    assert int(headers["Content-Length"]) == len(body)
+    assert gzip.decompress(body) == plain
+    assert "Accept-Encoding" in headers["Vary"]
+
+
+def test_pages_are_compressed_by_django_on_the_way_out(production_server):
+    _, headers, body = fetch(production_server + "/", **{"Accept-Encoding": "gzip"})
+
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body).lower().startswith(b"<!doctype html>")
