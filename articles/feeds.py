@@ -129,7 +129,7 @@ class TagFeed(LatestArticlesFeed):
 
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
+        return get_object_or_404(Category.objects.public(), slug=slug)
 
     def articles(self, slug):
         return Article.objects.published().filter(category__slug=slug)

@@ -16,6 +16,13 @@ EXCERPT_WORDS = 40
 
 
 class CategoryQuerySet(models.QuerySet):
+    def public(self):
+        """Categories with a page of their own: those at least one published article is filed
+        under. One used only by drafts or scheduled articles is not public yet, like a tag."""
+        return self.filter(
+            models.Exists(Article.objects.published().filter(category=models.OuterRef("pk")))
+        )
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

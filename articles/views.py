@@ -88,7 +88,7 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
 
 class CategoryArticleListView(PublishedArticlesMixin, ListView):
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.category = get_object_or_404(Category.objects.public(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(category=self.category)
 
     def listed(self):

@@ -257,9 +257,24 @@ if not DEBUG:
     LOGGING = {
         "version": 1,
         "disable_existing_loggers": False,
-        "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+        "filters": {"client_mistake": {"()": "mistralnews.logs.ClientMistake"}},
+        "formatters": {"line": {"format": "{levelname} {name}: {message}", "style": "{"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler"},
+            "stderr_line": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "filters": ["client_mistake"],
+            },
+        },
         "loggers": {
             "django": {"handlers": ["stderr"], "level": "ERROR"},
+            # Bad Host, oversized bodies, too many fields: one line each (mistralnews/logs.py).
+            "django.security": {
+                "handlers": ["stderr_line"],
+                "level": "WARNING",
+                "propagate": False,
+            },
             # Failed desk logins and lockouts, with a pseudonym for the client (AXES_* above).
             "axes": {"handlers": ["stderr"], "level": "WARNING"},
         },

@@ -1,11 +1,13 @@
 """What a reader sees on each page."""
 
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import timezone
 
 from articles.models import Category
 
@@ -65,6 +67,24 @@ def test_tag_used_only_by_drafts_is_not_public(client, make_article):
     make_article(tags=["Secret"], status="draft")
 
     assert client.get("/tags/secret/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "unpublished",
+    [{"status": "draft"}, {"published_at": timezone.now() + timedelta(days=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_category_used_only_by_drafts_or_scheduled_articles_is_not_public(
+    client, make_article, unpublished
+):
+    secret = Category.objects.create(name="Secret plans", slug="secret", description="Hush.")
+    make_article(category=secret, **unpublished)
+
+    for url in ["/category/secret/", "/category/secret/feed/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Secret plans" not in response.content.decode()
+        assert "Hush." not in response.content.decode()
 
 
 def test_category_page_lists_its_articles_only(client, make_article):

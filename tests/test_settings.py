@@ -186,3 +186,40 @@ def test_manage_check_reports_a_bad_setting_and_servers_refuse_to_start(env, mes
 
 def test_a_server_starts_with_good_settings():
     assert run("-c", "import mistralnews.wsgi", **PRODUCTION).returncode == 0
+
+
+BAD_REQUESTS = """
+import django
+django.setup()
+from django.test import Client
+# With CSRF checks on and a CSRF cookie, the middleware reads the form (to compare the
+# tokens) before any view or database.
+client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+client.cookies["csrftoken"] = "x" * 32
+statuses = [
+    client.get("/", HTTP_HOST="evil.example", secure=True).status_code,
+    client.post("/articles/x/comments/", {f"f{n}": "x" for n in range(1100)},
+                HTTP_HOST="news.example").status_code,
+    client.generic("POST", "/articles/x/comments/", b"x" * (3 * 1024 * 1024),
+                   "application/x-www-form-urlencoded", HTTP_HOST="news.example").status_code,
+]
+print(*statuses)
+"""
+
+
+def test_bad_requests_are_one_warning_line_each_not_a_traceback(tmp_path):
+    result = run(
+        "-c",
+        BAD_REQUESTS,
+        DJANGO_STATIC_ROOT=str(tmp_path),
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        **PRODUCTION,
+    )
+
+    assert result.stdout.split() == ["400", "400", "400"], result.stderr
+    lines = result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert len(lines) == 3, result.stderr
+    assert lines[0].startswith("WARNING django.security.DisallowedHost: Invalid HTTP_HOST")
+    assert lines[1].startswith("WARNING django.security.TooManyFieldsSent:")
+    assert lines[2].startswith("WARNING django.security.RequestDataTooBig:")
