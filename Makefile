@@ -11,30 +11,41 @@ PY := $(VENV)/bin/python
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=0
 
+# make run: the development server's port on 127.0.0.1.
+PORT ?= 8000
 # make serve: gunicorn's address and worker processes.
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
-	install-chromium backup restore install-redis test-nginx install-nginx fixture clean
+.PHONY: install install-site run serve test lint bench test-postgres test-scaleout test-load \
+	load e2e install-chromium backup restore install-redis test-nginx install-nginx fixture clean
 
+# What serving the site needs (make run, serve, backup, restore), and the developer toolchain
+# on top of it for everything else.
+install-site: $(VENV)/.installed-site
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+
+$(VENV)/.installed-site: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-run: install
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-site
+
+run: install-site
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py seed
 	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production settings: needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Production").
 # No control socket: gunicornc is not used, and all instances would share ~/.gunicorn.
-serve: install
+serve: install-site
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/gunicorn mistralnews.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
@@ -76,10 +87,10 @@ load: install
 
 # A consistent snapshot of DATABASE_URL's database, taken while the site serves, into backups/
 # (or FILE=path); `make restore FILE=path` puts one back. Same environment as `make serve`.
-backup: install
+backup: install-site
 	$(PY) manage.py backup_database $(FILE)
 
-restore: install
+restore: install-site
 	$(PY) manage.py restore_database $(FILE)
 
 # deploy/nginx.conf in Debian's nginx in front of gunicorn, against slow clients

@@ -165,6 +165,8 @@ STORAGES = {
 # (DJANGO_SECURE_PROXY_SSL_HEADER=1), or Django takes its requests for plain HTTP (redirect
 # loops, CSRF origin failures); the proxy may then redirect itself (DJANGO_SECURE_SSL_REDIRECT=0).
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer checks /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from articles import urls as articles_urls
 from articles.sitemaps import SITEMAPS
 from mistralnews import article_page
+from mistralnews.health import healthz
 
 article_pages = [
     path("articles/<slug:slug>/", article_page.article_view, name="detail"),
@@ -18,6 +19,7 @@ article_pages = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
