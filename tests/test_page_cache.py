@@ -51,12 +51,25 @@ def test_cached_article_page_costs_one_query_for_any_number_of_comments(
 
 
 def test_cached_list_pages_cost_one_query(client, make_article, django_assert_num_queries):
-    for _ in range(12):
-        make_article(tags=["One"])
-    for url in ["/", "/?page=2", "/tags/one/", "/category/aicloud/"]:
-        page(client, url)
+    now = timezone.now()
+    for number in range(12):
+        make_article(tags=["One"], published_at=now - timedelta(hours=number))
+    archives = [f"/archive/{now:%Y}/", f"/archive/{now:%Y/%m}/"]
+    for url in ["/", "/?page=2", "/tags/one/", "/category/aicloud/", *archives]:
+        first = page(client, url)
         with django_assert_num_queries(1):  # the listed articles' versions
-            page(client, url)
+            assert page(client, url) == first
+
+
+def test_cached_archive_pages_show_a_comment_at_once(client, make_article, make_comment):
+    article = make_article(published_at=timezone.now() - timedelta(minutes=5))
+    year, month = f"/archive/{article.published_at:%Y}/", f"/archive/{article.published_at:%Y/%m}/"
+    assert "0 comments" in page(client, year) and "0 comments" in page(client, month)
+
+    make_comment(article)
+
+    assert "1 comment<" in page(client, year)
+    assert "1 comment</a>" in page(client, month)
 
 
 # Every reader gets their own CSRF token, never another's
