@@ -1,10 +1,19 @@
 """The one Markdown → HTML sanitizer, for both articles and comments."""
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from mistralnews.markup import ARTICLE, COMMENT, render_markdown
+from tests.hostile_corpus import (
+    HOSTILE_BODIES,
+    Fragment,
+    dangerous_urls,
+    event_handlers,
+    foreign_elements,
+    script_elements,
+)
 
 PROFILES = [ARTICLE, COMMENT]
 
@@ -80,6 +89,69 @@ def test_hostile_markdown_renders_harmless(source, profile):
 
     assert_harmless(html, profile)
     assert "<script" not in html.lower()
+
+
+def hostile_findings(html, profile):
+    """What the hostile-page checks find in `html` rendered for `profile`: scripts, event
+    handlers, javascript:/data:/vbscript: URLs, and elements or attributes outside the
+    profile's allow-lists. [] when it is harmless."""
+    page = Fragment(html)
+    foreign_attributes = [
+        (element.tag, name)
+        for element in page.elements
+        for name, _value in element.attrs
+        if name not in profile.attributes.get(element.tag, ())
+    ]
+    return [
+        *script_elements(page),
+        *event_handlers(page),
+        *dangerous_urls(page),
+        *foreign_elements(page, profile.tags),
+        *foreign_attributes,
+    ]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+@pytest.mark.parametrize("body", [pytest.param(body, id=name) for name, body in HOSTILE_BODIES])
+def test_hostile_corpus_renders_harmless_in_each_profile(body, profile):
+    assert hostile_findings(render_markdown(body, profile), profile) == []
+
+
+# Kept for the life of the test run: converters are cached by the profile's id.
+ARTICLE_WITH_ATTR_LIST = replace(ARTICLE, extensions=(*ARTICLE.extensions, "attr_list"))
+# The mistake the corpus must catch: attr_list on and an event handler allowed.
+ARTICLE_WITH_ATTR_LIST_AND_ONCLICK = replace(
+    ARTICLE_WITH_ATTR_LIST,
+    attributes={**ARTICLE.attributes, "a": [*ARTICLE.attributes["a"], "onclick"], "p": ["onclick"]},
+)
+ATTR_LIST_BODIES = [(name, body) for name, body in HOSTILE_BODIES if name.startswith("attr-list")]
+
+
+def test_hostile_corpus_checks_catch_an_article_profile_with_attr_list_and_onclick():
+    """The checks above are only worth something if they can fail."""
+    profile = ARTICLE_WITH_ATTR_LIST_AND_ONCLICK
+
+    findings = {
+        name: hostile_findings(render_markdown(body, profile), profile)
+        for name, body in ATTR_LIST_BODIES
+    }
+
+    assert findings == {
+        "attr-list-link": [("a", "onclick")],
+        # An h1 is retagged h2 with every attribute dropped.
+        "attr-list-heading": [],
+        "attr-list-paragraph": [("p", "onclick")],
+    }
+
+
+def test_attr_list_alone_sets_nothing_past_the_article_allow_list():
+    profile = ARTICLE_WITH_ATTR_LIST
+
+    findings = [
+        hostile_findings(render_markdown(body, profile), profile) for _, body in ATTR_LIST_BODIES
+    ]
+
+    assert findings == [[], [], []]
 
 
 @pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
@@ -207,3 +279,4 @@ def test_a_fallback_leaves_later_renderings_unaffected():
     render_markdown("- " * 496 + "x", COMMENT)
 
     assert render_markdown("# Big\n\n![a cat](x.png)", COMMENT) == "<p>Big</p>\n<p>a cat</p>"
+
