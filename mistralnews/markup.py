@@ -140,6 +140,12 @@ def _converter(profile):
     return made[id(profile)]
 
 
+def sanitizer(profile):
+    """`profile`'s HTML sanitizer alone, the stage after Markdown (`.clean(html)`): for tests
+    that check its locks apart from Markdown's."""
+    return _converter(profile)[1]
+
+
 def _defuse_brackets(text):
     """Backslash-escape brackets that never close or nest too deep, when there are many."""
     stray, stacks = set(), {"[": [], "(": []}
