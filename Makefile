@@ -15,7 +15,7 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
-	install-chromium backup restore install-redis fixture clean
+	install-chromium backup restore install-redis fixture mutate clean
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,13 @@ test-load: install
 bench: install
 	$(PY) bench/run.py
 
+# Mutation testing of the sanitizer (mistralnews/markup.py) against its tests; docs/testing.md.
+mutate: install
+	$(PY) -m pip install --quiet -e '.[dev,mutate]'
+	rm -rf mutants
+	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+
 # The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.
 load: install
 	$(PY) bench/comment_load.py --clients 32 --posts 2000 --database sqlite
@@ -108,4 +115,4 @@ fixture: install
 	rm -f $(VENV)/fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules test-artifacts
+	rm -rf $(VENV) staticfiles node_modules test-artifacts mutants
