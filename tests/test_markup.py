@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from mistralnews.markup import ARTICLE, COMMENT, _defuse_brackets, render_markdown
+from mistralnews.markup import ARTICLE, COMMENT, _defuse_brackets, plain_text, render_markdown
 from tests.hostile_corpus import (
     HOSTILE_BODIES,
     Fragment,
@@ -178,6 +178,25 @@ def test_deeply_nested_list_falls_back_to_escaped_text(profile):
 
     assert html.startswith("<p>- - - ")
     assert html.endswith("x</p>")
+
+
+def test_fallback_keeps_each_paragraph_escaped():
+    html = render_markdown("- " * 496 + "x\n\n  \n\nA <b>second</b> paragraph", COMMENT)
+
+    assert html.endswith(" x</p>\n<p>A &lt;b&gt;second&lt;/b&gt; paragraph</p>")
+    assert html.count("<p>") == 2
+
+
+def test_plain_text_drops_tags_and_decodes_entities():
+    fragment = "<p>Hello <em>wide</em>\n world &amp; all</p>\n<p>two &lt;b&gt;</p>"
+
+    assert plain_text(fragment, words=10) == "Hello wide world & all two <b>"
+
+
+def test_plain_text_is_cut_after_so_many_words():
+    fragment = "<p>Hello <em>wide</em>\n world &amp; all</p>\n<p>two &lt;b&gt;</p>"
+
+    assert plain_text(fragment, words=5) == "Hello wide world & all…"
 
 
 def test_article_profile_keeps_what_articles_need():
