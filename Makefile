@@ -18,7 +18,7 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install install-site run serve test lint bench test-postgres test-scaleout test-load \
-	load e2e install-chromium backup restore install-redis test-nginx install-nginx fixture clean
+	load e2e install-chromium backup restore install-redis test-nginx install-nginx fixture mutate clean
 
 # What serving the site needs (make run, serve, backup, restore), and the developer toolchain
 # on top of it for everything else.
@@ -79,6 +79,13 @@ test-load: install
 bench: install
 	$(PY) bench/run.py
 
+# Mutation testing of the sanitizer (mistralnews/markup.py) against its tests; docs/testing.md.
+mutate: install
+	$(PY) -m pip install --quiet -e '.[dev,mutate]'
+	rm -rf mutants
+	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2
+	$(VENV)/bin/mutmut results
+
 # The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.
 load: install
 	$(PY) bench/comment_load.py --clients 32 --posts 2000 --database sqlite
@@ -131,4 +138,4 @@ fixture: install
 	rm -f $(VENV)/fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules test-artifacts
+	rm -rf $(VENV) staticfiles node_modules test-artifacts mutants

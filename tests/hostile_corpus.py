@@ -11,6 +11,7 @@ mutation XSS, entities, Unicode tricks and floods up to the comment length limit
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from mistralnews.characters import has_bidi_controls
 
@@ -175,6 +176,20 @@ class Element:
     tag: str
     attrs: tuple
     in_user_text: bool
+
+
+class Fragment(HTMLParser):
+    """The elements of one rendered text (stored HTML, all of it written by a user), for the
+    checks below: `Fragment(render_markdown(body, profile))`."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.elements = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(Element(tag, tuple(attrs), in_user_text=True))
 
 
 def url_scheme(value):

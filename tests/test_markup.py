@@ -1,10 +1,19 @@
 """The one Markdown → HTML sanitizer, for both articles and comments."""
 
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
-from mistralnews.markup import ARTICLE, COMMENT, render_markdown
+from mistralnews.markup import ARTICLE, COMMENT, _defuse_brackets, plain_text, render_markdown
+from tests.hostile_corpus import (
+    HOSTILE_BODIES,
+    Fragment,
+    dangerous_urls,
+    event_handlers,
+    foreign_elements,
+    script_elements,
+)
 
 PROFILES = [ARTICLE, COMMENT]
 
@@ -82,6 +91,69 @@ def test_hostile_markdown_renders_harmless(source, profile):
     assert "<script" not in html.lower()
 
 
+def hostile_findings(html, profile):
+    """What the hostile-page checks find in `html` rendered for `profile`: scripts, event
+    handlers, javascript:/data:/vbscript: URLs, and elements or attributes outside the
+    profile's allow-lists. [] when it is harmless."""
+    page = Fragment(html)
+    foreign_attributes = [
+        (element.tag, name)
+        for element in page.elements
+        for name, _value in element.attrs
+        if name not in profile.attributes.get(element.tag, ())
+    ]
+    return [
+        *script_elements(page),
+        *event_handlers(page),
+        *dangerous_urls(page),
+        *foreign_elements(page, profile.tags),
+        *foreign_attributes,
+    ]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
+@pytest.mark.parametrize("body", [pytest.param(body, id=name) for name, body in HOSTILE_BODIES])
+def test_hostile_corpus_renders_harmless_in_each_profile(body, profile):
+    assert hostile_findings(render_markdown(body, profile), profile) == []
+
+
+# Kept for the life of the test run: converters are cached by the profile's id.
+ARTICLE_WITH_ATTR_LIST = replace(ARTICLE, extensions=(*ARTICLE.extensions, "attr_list"))
+# The mistake the corpus must catch: attr_list on and an event handler allowed.
+ARTICLE_WITH_ATTR_LIST_AND_ONCLICK = replace(
+    ARTICLE_WITH_ATTR_LIST,
+    attributes={**ARTICLE.attributes, "a": [*ARTICLE.attributes["a"], "onclick"], "p": ["onclick"]},
+)
+ATTR_LIST_BODIES = [(name, body) for name, body in HOSTILE_BODIES if name.startswith("attr-list")]
+
+
+def test_hostile_corpus_checks_catch_an_article_profile_with_attr_list_and_onclick():
+    """The checks above are only worth something if they can fail."""
+    profile = ARTICLE_WITH_ATTR_LIST_AND_ONCLICK
+
+    findings = {
+        name: hostile_findings(render_markdown(body, profile), profile)
+        for name, body in ATTR_LIST_BODIES
+    }
+
+    assert findings == {
+        "attr-list-link": [("a", "onclick")],
+        # An h1 is retagged h2 with every attribute dropped.
+        "attr-list-heading": [],
+        "attr-list-paragraph": [("p", "onclick")],
+    }
+
+
+def test_attr_list_alone_sets_nothing_past_the_article_allow_list():
+    profile = ARTICLE_WITH_ATTR_LIST
+
+    findings = [
+        hostile_findings(render_markdown(body, profile), profile) for _, body in ATTR_LIST_BODIES
+    ]
+
+    assert findings == [[], [], []]
+
+
 @pytest.mark.parametrize("profile", PROFILES, ids=["article", "comment"])
 def test_raw_html_is_shown_as_text_not_interpreted(profile):
     html = render_markdown("I like <b>bold</b> & <script>alert(1)</script>", profile)
@@ -106,6 +178,25 @@ def test_deeply_nested_list_falls_back_to_escaped_text(profile):
 
     assert html.startswith("<p>- - - ")
     assert html.endswith("x</p>")
+
+
+def test_fallback_keeps_each_paragraph_escaped():
+    html = render_markdown("- " * 496 + "x\n\n  \n\nA <b>second</b> paragraph", COMMENT)
+
+    assert html.endswith(" x</p>\n<p>A &lt;b&gt;second&lt;/b&gt; paragraph</p>")
+    assert html.count("<p>") == 2
+
+
+def test_plain_text_drops_tags_and_decodes_entities():
+    fragment = "<p>Hello <em>wide</em>\n world &amp; all</p>\n<p>two &lt;b&gt;</p>"
+
+    assert plain_text(fragment, words=10) == "Hello wide world & all two <b>"
+
+
+def test_plain_text_is_cut_after_so_many_words():
+    fragment = "<p>Hello <em>wide</em>\n world &amp; all</p>\n<p>two &lt;b&gt;</p>"
+
+    assert plain_text(fragment, words=5) == "Hello wide world & all…"
 
 
 def test_article_profile_keeps_what_articles_need():
@@ -207,3 +298,69 @@ def test_a_fallback_leaves_later_renderings_unaffected():
     render_markdown("- " * 496 + "x", COMMENT)
 
     assert render_markdown("# Big\n\n![a cat](x.png)", COMMENT) == "<p>Big</p>\n<p>a cat</p>"
+
+
+# The bracket-flood defence, pinned by what it returns: with it off, "[" * 5000 still renders
+# the same text, only 40 times slower.
+
+
+@pytest.mark.parametrize(
+    ("source", "defused"),
+    [
+        pytest.param("[" * 5000, "\\[" * 5000, id="open-brackets"),
+        pytest.param("(" * 5000, "\\(" * 5000, id="open-parentheses"),
+        pytest.param("![" * 2500, "!\\[" * 2500, id="image-openers"),
+        # The author's backslash escapes the first bracket; the defence escapes the rest.
+        pytest.param("\\" + "[" * 5000, "\\[" * 5000, id="leading-backslash"),
+        # An escaped backslash escapes nothing, so every bracket is the defence's to escape.
+        pytest.param("\\\\" + "[" * 5000, "\\\\" + "\\[" * 5000, id="escaped-backslash"),
+    ],
+)
+def test_bracket_flood_is_escaped_bracket_by_bracket(source, defused):
+    assert _defuse_brackets(source) == defused
+
+
+@pytest.mark.parametrize(("opener", "closer"), [("[", "]"), ("(", ")")])
+def test_nesting_four_deep_is_left_as_written(opener, closer):
+    text = (opener * 4 + "x" + closer * 4) * 17
+
+    assert _defuse_brackets(text) == text
+
+
+@pytest.mark.parametrize(("opener", "closer"), [("[", "]"), ("(", ")")])
+def test_nesting_five_deep_has_its_fifth_bracket_escaped(opener, closer):
+    text = (opener * 5 + "x" + closer * 5) * 17
+
+    assert _defuse_brackets(text) == (opener * 4 + "\\" + opener + "x" + closer * 5) * 17
+
+
+def test_sixteen_stray_brackets_are_left_as_written():
+    text = "])" * 20 + "[x " * 9 + "(x " * 7
+
+    assert _defuse_brackets(text) == text
+
+
+def test_seventeen_stray_brackets_are_all_escaped():
+    text = "])" * 20 + "[x " * 9 + "(x " * 8
+
+    assert _defuse_brackets(text) == "])" * 20 + "\\[x " * 9 + "\\(x " * 8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("\\[" * 100, id="escaped-by-the-author"),
+        pytest.param("[a](b) " * 100, id="closed-links"),
+        pytest.param("[" + "x]" * 100, id="unmatched-closers"),
+    ],
+)
+def test_brackets_that_close_or_are_escaped_are_not_strays(text):
+    assert _defuse_brackets(text) == text
+
+
+def test_rendering_defuses_brackets_as_a_code_span_shows():
+    """A code span keeps backslashes, so it shows whether the defence ran on the text."""
+    assert render_markdown("`" + "[" * 16 + "`", COMMENT) == "<p><code>" + "[" * 16 + "</code></p>"
+    assert render_markdown("`" + "[" * 17 + "`", COMMENT) == (
+        "<p><code>" + "\\[" * 17 + "</code></p>"
+    )
