@@ -65,5 +65,13 @@ class ArticleCommentsFeed(Feed):
     def item_author_name(self, comment):
         return comment.author_name
 
+    def author_name(self, article):
+        # Each entry names its author; the feed names the site, so that it has an author
+        # while it has no entry.
+        return settings.SITE_NAME
+
     def item_pubdate(self, comment):
         return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.modified_at
