@@ -1,6 +1,15 @@
 from django import template
 
+from articles.structured_data import iso_datetime as _iso_datetime
+
 register = template.Library()
+
+
+@register.filter
+def iso_datetime(value):
+    """A datetime as `<time datetime>`, Open Graph and JSON-LD take it: in UTC, to the second
+    ("2026-06-02T08:00:00Z"); "" for None."""
+    return _iso_datetime(value) or ""
 
 
 @register.simple_tag(takes_context=True)
