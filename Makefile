@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Tests run with production settings (DEBUG off) and throwaway secrets, over plain HTTP.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
-	DJANGO_SECURE_SSL_REDIRECT=0
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SITE_URL=http://testserver
 
 # make serve: gunicorn's address and worker processes.
 BIND ?= 127.0.0.1:8000
@@ -32,7 +32,8 @@ run: install
 	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# Production settings: needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Production").
+# Production settings: needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL
+# (README, "Production").
 # No control socket: gunicornc is not used, and all instances would share ~/.gunicorn.
 serve: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
