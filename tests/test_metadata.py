@@ -170,6 +170,39 @@ def test_description_is_plain_text_cut_short(client, make_article):
     assert len(description.split()) == 40
 
 
+# Reply forms
+
+
+class LinkReader(HTMLParser):
+    """The href and rel of every link on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            attrs = dict(attrs)
+            self.links.append((attrs.get("href", ""), (attrs.get("rel") or "").split()))
+
+
+def test_reply_pages_are_kept_out_of_search_engines(client, mistral, make_comment):
+    answer = make_comment(mistral, question=mistral.questions.first())
+    make_comment(mistral, parent=answer)
+    make_comment(mistral)
+    article = mistral.get_absolute_url()
+
+    links = LinkReader()
+    links.feed(client.get(article).content.decode())
+    replies = [(href, rel) for href, rel in links.links if "reply_to=" in href]
+    reply_page = read_head(client.get(f"{article}?reply_to={answer.pk}"))
+
+    assert len(replies) == 3
+    assert [href for href, rel in replies if "nofollow" not in rel] == []
+    assert reply_page.values("robots") == ["noindex"]
+    assert read_head(client.get(article)).values("robots") == []
+
+
 # Machine-readable times
 
 
