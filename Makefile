@@ -16,7 +16,7 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
-	install-chromium backup restore install-redis test-nginx install-nginx fixture clean
+	install-chromium install-java backup restore install-redis test-nginx install-nginx fixture clean
 
 install: $(VENV)/.installed
 
@@ -97,16 +97,23 @@ install-nginx:
 install-redis:
 	@command -v redis-server >/dev/null || scripts/apt-install.sh redis-server
 
-# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm.
+# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm, and its
+# pages' HTML through the Nu Html Checker (npm's vnu-jar, run with Java).
 # Screenshots go to test-artifacts/.
-e2e: install install-chromium node_modules/.package-lock.json
+e2e: install install-chromium install-java node_modules/.package-lock.json
 	$(TEST_ENV) $(PY) -m pytest -m e2e tests/e2e
 
 install-chromium:
 	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
 
+# Java for the Nu Html Checker: Debian's headless runtime, unless there is a java already.
+install-java:
+	@command -v java >/dev/null || scripts/apt-install.sh default-jre-headless
+
+# Without install scripts: vnu-jar's would download a Java runtime from elsewhere when it finds
+# none (install-java gives it Debian's), and axe-core has none.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 
 # Rebuild fixtures/mistral.json from fixtures/mistral-article.txt on a scratch database.
 fixture: install
