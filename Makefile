@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Tests run with production settings (DEBUG off) and throwaway secrets, over plain HTTP.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
-	DJANGO_SECURE_SSL_REDIRECT=0
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SITE_URL=http://testserver
 
 # make run: the development server's port on 127.0.0.1.
 PORT ?= 8000
@@ -18,7 +18,8 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install install-site run serve test lint bench test-postgres test-scaleout test-load \
-	load e2e install-chromium backup restore install-redis test-nginx install-nginx fixture mutate clean
+	load e2e install-chromium install-java backup restore install-redis test-nginx install-nginx \
+	fixture mutate clean
 
 # What serving the site needs (make run, serve, backup, restore), and the developer toolchain
 # on top of it for everything else.
@@ -43,7 +44,8 @@ run: install-site
 	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production settings: needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (README, "Production").
+# Production settings: needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL
+# (README, "Production").
 # No control socket: gunicornc is not used, and all instances would share ~/.gunicorn.
 serve: install-site
 	$(PY) manage.py collectstatic --no-input --verbosity 0
@@ -114,16 +116,23 @@ install-nginx:
 install-redis:
 	@command -v redis-server >/dev/null || scripts/apt-install.sh redis-server
 
-# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm.
+# The site in Debian's Chromium through Playwright (tests/e2e), with axe-core from npm, and its
+# pages' HTML through the Nu Html Checker (npm's vnu-jar, run with Java).
 # Screenshots go to test-artifacts/.
-e2e: install install-chromium node_modules/.package-lock.json
+e2e: install install-chromium install-java node_modules/.package-lock.json
 	$(TEST_ENV) $(PY) -m pytest -m e2e tests/e2e
 
 install-chromium:
 	@test -x /usr/bin/chromium || scripts/apt-install.sh chromium
 
+# Java for the Nu Html Checker: Debian's headless runtime, unless there is a java already.
+install-java:
+	@command -v java >/dev/null || scripts/apt-install.sh default-jre-headless
+
+# Without install scripts: vnu-jar's would download a Java runtime from elsewhere when it finds
+# none (install-java gives it Debian's), and axe-core has none.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 
 # Rebuild fixtures/mistral.json from fixtures/mistral-article.txt on a scratch database.
 fixture: install

@@ -7,3 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import signals  # noqa: F401 (connects the receivers)
+        from mistralnews import site_url  # noqa: F401 (registers the SITE_URL check)

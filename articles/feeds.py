@@ -2,6 +2,9 @@
 
 Atom is the main format (`/feed/`, and the only one for tags and categories: every feed
 reader takes it); the site feed also has RSS 2.0 at `/feed/rss/` for older readers.
+
+Every address in a feed is on the site's origin (SITE_URL), whatever Host the feed was asked
+for on, so an entry's id never changes; links in entries' HTML are absolute too.
 """
 
 import hashlib
@@ -15,6 +18,7 @@ from django.utils.html import escape
 from django.views.decorators.http import condition
 
 from articles.models import Article, Category, public_tags
+from mistralnews.site_url import absolute_links, absolute_url
 
 FEED_SIZE = 20
 
@@ -41,7 +45,28 @@ class RssWithContent(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class LatestArticlesFeed(Feed):
+class SiteFeed(Feed):
+    """A feed with every address on SITE_URL: Django's would take the request's Host.
+
+    `link()` and `item_link()` give absolute URLs (Django adds the request's host only to
+    paths); the feed's own address is made here.
+    """
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["feed_url"] = absolute_url(request.path)
+        return feed
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_extra_kwargs(self, item):
+        """The entry's full HTML, its links and images absolute: a feed reader shows it away
+        from its page, and may not resolve relative addresses against it."""
+        return {"content_html": absolute_links(item.body_html, base=self.item_link(item))}
+
+
+class LatestArticlesFeed(SiteFeed):
     """The newest published articles: summary, full sanitized body, author, dates, tags.
 
     A feed reader that sends If-None-Match or If-Modified-Since gets 304 Not Modified from
@@ -49,7 +74,9 @@ class LatestArticlesFeed(Feed):
     """
 
     feed_type = AtomWithContent
-    link = "/"
+
+    def link(self):
+        return absolute_url(reverse("articles:index"))
 
     def title(self):
         return settings.SITE_NAME
@@ -102,9 +129,6 @@ class LatestArticlesFeed(Feed):
     def item_categories(self, article):
         return [tag.name for tag in article.tag_list]
 
-    def item_extra_kwargs(self, article):
-        return {"content_html": article.body_html}
-
 
 class LatestArticlesRssFeed(LatestArticlesFeed):
     feed_type = RssWithContent
@@ -121,7 +145,7 @@ class TagFeed(LatestArticlesFeed):
         return f"#{tag.name} · {settings.SITE_NAME}"
 
     def link(self, tag):
-        return reverse("articles:tag", args=[tag.slug])
+        return absolute_url(reverse("articles:tag", args=[tag.slug]))
 
     def description(self, tag):
         return f"The newest articles tagged #{tag.name} on {settings.SITE_NAME}."
@@ -138,7 +162,7 @@ class CategoryFeed(LatestArticlesFeed):
         return f"{category.name} · {settings.SITE_NAME}"
 
     def link(self, category):
-        return category.get_absolute_url()
+        return absolute_url(category.get_absolute_url())
 
     def description(self, category):
         return category.description or (

@@ -1,6 +1,9 @@
 """The sitemap: the front page, every published article, and every category and tag page
-that lists one."""
+that lists one, each on the site's origin (SITE_URL)."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
@@ -8,7 +11,18 @@ from django.urls import reverse
 from articles.models import Article, Category, public_tags
 
 
-class FrontPageSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """A sitemap whose addresses are on SITE_URL, where Django's view would take the
+    request's scheme and Host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class FrontPageSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
@@ -18,7 +32,7 @@ class FrontPageSitemap(Sitemap):
         return reverse(name)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     def items(self):
         return Article.objects.published().only("slug", "updated_at", "published_at")
 
@@ -26,7 +40,7 @@ class ArticleSitemap(Sitemap):
         return article.modified_at
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(SiteSitemap):
     def items(self):
         return (
             Category.objects.filter(articles__in=Article.objects.published())
@@ -38,7 +52,7 @@ class CategorySitemap(Sitemap):
         return category.newest
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     def items(self):
         return public_tags().order_by("name")
 

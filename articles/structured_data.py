@@ -1,6 +1,7 @@
 """An article as schema.org JSON-LD, the metadata search engines read."""
 
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -10,6 +11,17 @@ from django.utils.safestring import mark_safe
 # As in django.utils.html.json_script: with no "<", ">" or "&" left in the JSON, no value
 # (a comment reading "</script>", say) can end the script element early.
 _SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def iso_datetime(value):
+    """`value`, an aware datetime, in UTC to the second: "2026-06-02T08:00:00Z" (None for
+    None: a draft's publication). One form for every date machines read on a page: HTML's
+    <time datetime> (which allows at most three digits of a second: Django's "c" format
+    prints six), Open Graph and JSON-LD (ISO 8601), and the stored comment cards, which
+    print the same."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def json_ld_script(data):
@@ -32,8 +44,8 @@ def news_article(article, url):
         "mainEntityOfPage": url,
         "headline": article.title,
         "description": article.excerpt,
-        "datePublished": article.published_at,
-        "dateModified": article.modified_at,
+        "datePublished": iso_datetime(article.published_at),
+        "dateModified": iso_datetime(article.modified_at),
         "author": {"@type": "Person", "name": article.byline} if article.byline else publisher,
         "publisher": publisher,
         "articleSection": article.category.name,

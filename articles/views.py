@@ -30,7 +30,7 @@ class CachedListMixin:
         page = request.GET.get(self.page_kwarg, "1")
         if not (page.isdigit() and int(page) > 0):
             return render()  # not a page number: a 404, never cached
-        key = page_key(request, "list", request.path, *self.listed_versions(int(page)))
+        key = page_key("list", request.path, *self.listed_versions(int(page)))
         return serve_shared(request, key, render, expires=next_publication_time)
 
     def listed_versions(self, page):

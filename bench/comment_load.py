@@ -62,6 +62,7 @@ def fresh_site(database, folder):
         env = servers.production_env(
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="0",
             DJANGO_STATIC_ROOT=str(folder / "static"),
             DATABASE_URL=database_url,

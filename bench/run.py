@@ -54,6 +54,7 @@ def site_env(database, static_root, **variables):
         "DJANGO_SETTINGS_MODULE": "mistralnews.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SITE_URL": "http://127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_STATIC_ROOT": str(static_root),
         "DATABASE_URL": f"sqlite:///{database}",

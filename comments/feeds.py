@@ -1,20 +1,20 @@
 """The Atom feed of an article's approved comments, each naming the question it answers."""
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
 from django.views.decorators.http import conditional_page
 
-from articles.feeds import AtomWithContent
+from articles.feeds import AtomWithContent, SiteFeed
 from articles.models import Article
 from comments.models import Comment
+from mistralnews.site_url import absolute_url
 
 FEED_SIZE = 50
 
 
-class ArticleCommentsFeed(Feed):
+class ArticleCommentsFeed(SiteFeed):
     """The newest approved comments under one published article."""
 
     feed_type = AtomWithContent
@@ -35,7 +35,7 @@ class ArticleCommentsFeed(Feed):
         return f"Comments on “{article.title}” · {settings.SITE_NAME}"
 
     def link(self, article):
-        return f"{article.get_absolute_url()}#discussion"
+        return absolute_url(f"{article.get_absolute_url()}#discussion")
 
     def subtitle(self, article):
         return f"Readers' answers to the questions of “{article.title}”, and their replies."
@@ -59,11 +59,16 @@ class ArticleCommentsFeed(Feed):
     def item_description(self, comment):
         return escape(comment.excerpt)  # <summary type="html">: plain text, so escaped
 
-    def item_extra_kwargs(self, comment):
-        return {"content_html": comment.body_html}
-
     def item_author_name(self, comment):
         return comment.author_name
 
+    def author_name(self, article):
+        # Each entry names its author; the feed names the site, so that it has an author
+        # while it has no entry.
+        return settings.SITE_NAME
+
     def item_pubdate(self, comment):
         return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.modified_at

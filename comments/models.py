@@ -111,6 +111,12 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
+    @property
+    def modified_at(self):
+        """When readers last saw the comment change. Comments are not edited yet, so it is
+        when it was posted; an edit time, once there is one, goes here."""
+        return self.created_at
+
     def attach_to(self, parent):
         """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep."""
         if parent.depth >= MAX_DEPTH:

@@ -2,6 +2,7 @@
 
 from django.db.models import BooleanField, Case, Value, When
 
+from articles.structured_data import iso_datetime
 from comments.models import Comment
 
 # The newest comments only, as plain text cut to Comment.excerpt: commentCount carries the
@@ -50,7 +51,7 @@ def discussion_json_ld(discussion, newest, url):
             "@id": comment_id(comment.pk),
             "url": comment_id(comment.pk),
             "author": {"@type": "Person", "name": comment.author_name},
-            "dateCreated": comment.created_at,
+            "dateCreated": iso_datetime(comment.created_at),
             "text": comment.excerpt,
         }
         if comment.parent_visible:

@@ -59,19 +59,18 @@ def _digest(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def page_key(request, kind, *parts):
+def page_key(kind, *parts):
     """The cache key of the shared page of `kind` made of `parts` (the versions it shows and
-    the normalised query it reads). Scheme and host count, since pages link themselves
-    absolutely, and so does the year, which the footer links."""
-    origin = (request.scheme, request.get_host(), timezone.now().year)
-    return f"page:{kind}:{_digest(*origin, *parts)}"
+    the normalised query it reads), and of the year, which the footer links. Not of the
+    request's scheme or Host: every absolute URL a page holds is on SITE_URL
+    (mistralnews.site_url), so one copy serves every name the site answers on."""
+    return f"page:{kind}:{_digest(timezone.now().year, *parts)}"
 
 
-def fragment_key(request, name, row, *vary):
+def fragment_key(name, row, *vary):
     """The cache key of the fragment `name` showing `row` (a Versioned model) as of its
-    version, varied by `vary`."""
-    origin = (request.scheme, request.get_host()) if request is not None else ()
-    return f"fragment:{name}:{_digest(*origin, row._meta.label, row.pk, row.version, *vary)}"
+    version, varied by `vary`; like a page's, the same whatever Host was asked."""
+    return f"fragment:{name}:{_digest(row._meta.label, row.pk, row.version, *vary)}"
 
 
 def serve_shared(request, key, render, *, has_form=False, expires=None):

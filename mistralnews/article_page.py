@@ -91,7 +91,7 @@ def article_view(request, slug):
         return render_article_page(request, article)
     # A copy per question the form may answer; anything else gets the plain page.
     question = _question(article, request.GET["question"]) if "question" in request.GET else None
-    key = page_key(request, "article", article.pk, article.version, question)
+    key = page_key("article", article.pk, article.version, question)
     return serve_shared(
         request,
         key,

@@ -2,7 +2,7 @@
 
 Every setting an operator may change is an environment variable listed in README.md.
 Local development sets DJANGO_DEBUG=1 and gets safe defaults; with DEBUG off (production)
-the secret key and allowed hosts must be given, or the site refuses to start.
+the secret key, allowed hosts and site URL must be given, or the site refuses to start.
 """
 
 from datetime import timedelta
@@ -21,19 +21,27 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-local-development-only")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+    # The development server's address: `make run` serves on PORT (8000 unless told).
+    _port = env.int("PORT", default=8000)
+    SITE_URL = env.str("DJANGO_SITE_URL", default=f"http://127.0.0.1:{_port}")
 else:
     _missing = [
         name
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL")
         if not env.str(name, default="")
     ]
     if _missing:
+        *_first, _last = _missing
+        _names = f"{', '.join(_first)} and {_last}" if _first else _last
         raise ImproperlyConfigured(
-            f"{' and '.join(_missing)} must be set when DJANGO_DEBUG is off (production). "
+            f"{_names} must be set when DJANGO_DEBUG is off (production). "
             "For local development set DJANGO_DEBUG=1."
         )
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+    # The site's origin, e.g. https://news.example.org (no trailing slash): every absolute URL
+    # it prints starts with it, whatever Host a request names (mistralnews/site_url.py).
+    SITE_URL = env.str("DJANGO_SITE_URL")
 
 INSTALLED_APPS = [
     # Before the admin, whose templates it extends.

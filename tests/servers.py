@@ -181,6 +181,7 @@ def nginx(binary, folder, site_conf, port):
 
 class Gunicorn:
     """`mistralnews.wsgi` under gunicorn with `workers` sync workers, started and answering.
+    Its site URL (DJANGO_SITE_URL) is its own address unless `env` names another.
 
     The master and its workers form a process group of their own, so `kill()` can crash them
     all at once as a power cut or the OOM killer would.
@@ -189,6 +190,7 @@ class Gunicorn:
     def __init__(self, env, log_path, workers=1):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
+        env = {"DJANGO_SITE_URL": self.url, **env}
         self.log_path = log_path
         with log_path.open("w") as log:
             self.process = subprocess.Popen(

@@ -8,6 +8,7 @@ for name, value in {
     "DJANGO_SECRET_KEY": "tests-only-not-a-secret",
     "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SITE_URL": "http://testserver",
 }.items():
     os.environ.setdefault(name, value)
 

@@ -181,6 +181,7 @@ def site_env(database_url):
     return servers.production_env(
         DJANGO_SECRET_KEY="tests-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SITE_URL="http://testserver",
         DATABASE_URL=database_url,
         COMMENTS_MODERATION="open",
         COMMENTS_RATE_LIMIT="off",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from articles.models import Article
 from tests.test_article_admin import article_form_data, change_url
@@ -93,7 +93,7 @@ def test_preview_of_an_unknown_article_is_404(editor_client):
 
 
 def updated_line(article):
-    return f'Updated <time datetime="{dateformat.format(article.revised_at, "c")}">'
+    return f'Updated <time datetime="{article.revised_at:%Y-%m-%dT%H:%M:%SZ}">'
 
 
 def test_editing_a_published_article_shows_updated_to_readers(client, editor_client, mistral):

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from articles.models import Article, Category
 from comments.models import Comment
+from tests.conftest import MISTRAL_SLUG
+from tests.feed_standards import atom_problems, rss_problems
 
 COMMENTS_FEED = "/articles/{}/comments/feed/"
 
@@ -149,6 +151,10 @@ def test_comments_feed_has_approved_comments_naming_their_question(client, mistr
     assert first.author == answer.author_name
     assert "<em>resilience</em>" in first.content[0].value
     assert first.summary == "Sovereignty is resilience."
+    # Comments are not edited (yet): each was last updated when it was posted.
+    assert datetime(*first.updated_parsed[:6], tzinfo=UTC) == answer.created_at.replace(
+        microsecond=0
+    )
     assert entries[f"http://testserver{reply.get_absolute_url()}"].title == (
         f"Ana on “{first_question.text}”"
     )
@@ -180,6 +186,88 @@ def test_pages_announce_their_feeds(client, mistral):
         for url in urls:
             assert f'href="{url}"' in html.split("</head>")[0], (page, url)
             assert client.get(url).status_code == 200
+
+
+# The standards: RFC 4287 (Atom) and RSS 2.0
+
+
+@pytest.fixture
+def newsroom(mistral, make_article, make_comment, category):
+    """Feeds with what the site really holds: a revised article, articles published a moment
+    ago and earlier, tags, a category, and a discussion with answers, a reply, general
+    comments and a removed one; plus an article nobody has commented on (slug "quiet")."""
+    mistral.body += "\n\nUpdate: the valuation was confirmed."
+    mistral.save()  # revised after it appeared: revised_at, to the microsecond
+    make_article(title="Just in", published_at=timezone.now(), tags=["MistralAI"])
+    make_article(title="Quiet piece", slug="quiet", tags=["MistralAI", "Policy"])
+    first_question, second_question = mistral.questions.all()
+    answer = make_comment(mistral, question=first_question, body="It is *resilience*.")
+    make_comment(mistral, parent=answer, author_name="Ana", body="Or [fragmentation](/about/).")
+    make_comment(mistral, question=second_question, body="Contracts, mostly.")
+    make_comment(mistral, body="Great piece.")
+    make_comment(mistral, body="Spam.", status=Comment.Status.REMOVED)
+    return mistral
+
+
+FEEDS = [
+    ("/feed/", atom_problems, 3),
+    ("/feed/rss/", rss_problems, 3),
+    ("/tags/mistralai/feed/", atom_problems, 3),
+    ("/category/aicloud/feed/", atom_problems, 3),
+    (COMMENTS_FEED.format(MISTRAL_SLUG), atom_problems, 4),
+    (COMMENTS_FEED.format("quiet"), atom_problems, 0),
+]
+
+
+@pytest.mark.parametrize(("url", "problems", "entries"), FEEDS)
+def test_every_feed_meets_its_standard(client, newsroom, url, problems, entries):
+    response = client.get(url)
+
+    assert len(parse(response).entries) == entries
+    assert problems(response.content) == []
+
+
+ATOM_FAULTS = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>/relative</id>
+<updated>2026-06-02 08:00:00</updated><link href="http://x.example/" rel="alternate"/>
+<entry><title>a</title><id>http://x.example/a</id><link href="http://x.example/a"/>
+<author><name>Ana</name></author><content type="html"><p>unescaped</p></content></entry>
+<entry><title>b</title><id>http://x.example/a</id><updated>2026-06-02T08:00:00.5+00:00</updated>
+<summary type="markdown">b</summary></entry></feed>"""
+
+RSS_FAULTS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>t</title><link>/</link>
+<item><title>a</title><guid>article-1</guid><pubDate>2026-06-02T08:00:00Z</pubDate></item>
+<item><description>b</description><guid isPermaLink="false">b</guid>
+<pubDate>Wed, 02 Jun 2026 08:00:00 +0000</pubDate></item><item><link>/c</link></item>
+</channel></rss>"""
+
+
+def test_the_standards_checks_find_what_they_look_for():
+    assert atom_problems(ATOM_FAULTS) == [
+        "feed: <id> '/relative' is not an absolute IRI",
+        "feed: '2026-06-02 08:00:00' is not an RFC 3339 date-time",
+        'feed: no <link rel="self"> (RFC 4287 says SHOULD)',
+        "feed: no <author>, and 1 entries have none either",
+        "entry 1: no <updated>",
+        "entry 1 content: type='html' holds child elements; its markup must be escaped",
+        'entry 2: no <link rel="alternate">',
+        "entry 2 summary: type='markdown' is not text, html or xhtml",
+        "two entries share an <id>",
+    ]
+    assert rss_problems(RSS_FAULTS) == [
+        "channel: no <description>",
+        "channel: <link> '/' is not an absolute URL",
+        'channel: no <atom:link rel="self">',
+        "item 1: <guid> 'article-1' is taken for a permalink (isPermaLink is true unless it "
+        "says false) but is not an http(s) URL",
+        "item 1 pubDate: '2026-06-02T08:00:00Z' is not an RFC 822 date-time",
+        "item 2 pubDate: 'Wed, 02 Jun 2026 08:00:00 +0000' names the wrong day of the week",
+        "item 3: neither <title> nor <description>",
+        "item 3: <link> '/c' is not an absolute URL",
+        "item 3: no <guid>",
+        "item 3: no <pubDate>",
+    ]
 
 
 # Conditional GET

@@ -301,6 +301,7 @@ def test_a_lock_made_through_one_server_holds_on_another(tmp_path):
         env = servers.production_env(
             DJANGO_SECRET_KEY="tests-only-not-a-secret",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="0",
             DATABASE_URL=database,
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),

@@ -3,12 +3,15 @@ Open Graph and JSON-LD."""
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment
+from comments.moderation import moderate
 
 
 class HeadReader(HTMLParser):
@@ -66,10 +69,37 @@ def article_json_ld(client, article):
     return json.loads(text)
 
 
+# A date and time as ISO 8601 gives it in full, with its offset (Open Graph, JSON-LD).
+ISO_8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z")
+# HTML's "valid global date and time string", which <time datetime> takes: at most three
+# digits of a second.
+HTML_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})\Z"
+)
+
+
 def iso(value):
-    parsed = datetime.fromisoformat(value)
-    assert parsed.tzinfo is not None, f"{value} has no time zone"
-    return parsed
+    assert ISO_8601.match(value), f"{value} is not an ISO 8601 date and time with its offset"
+    return datetime.fromisoformat(value)
+
+
+class TimeReader(HTMLParser):
+    """The datetime attribute of every <time> on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.datetimes = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "time":
+            self.datetimes.append(dict(attrs).get("datetime"))
+
+
+def time_datetimes(response):
+    assert response.status_code == 200
+    reader = TimeReader()
+    reader.feed(response.content.decode())
+    return reader.datetimes
 
 
 # Every page
@@ -140,6 +170,82 @@ def test_description_is_plain_text_cut_short(client, make_article):
     assert len(description.split()) == 40
 
 
+# Reply forms
+
+
+class LinkReader(HTMLParser):
+    """The href and rel of every link on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            attrs = dict(attrs)
+            self.links.append((attrs.get("href", ""), (attrs.get("rel") or "").split()))
+
+
+def test_reply_pages_are_kept_out_of_search_engines(client, mistral, make_comment):
+    answer = make_comment(mistral, question=mistral.questions.first())
+    make_comment(mistral, parent=answer)
+    make_comment(mistral)
+    article = mistral.get_absolute_url()
+
+    links = LinkReader()
+    links.feed(client.get(article).content.decode())
+    replies = [(href, rel) for href, rel in links.links if "reply_to=" in href]
+    reply_page = read_head(client.get(f"{article}?reply_to={answer.pk}"))
+
+    assert len(replies) == 3
+    assert [href for href, rel in replies if "nofollow" not in rel] == []
+    assert reply_page.values("robots") == ["noindex"]
+    assert read_head(client.get(article)).values("robots") == []
+
+
+# Machine-readable times
+
+
+def test_every_time_element_has_a_valid_datetime(
+    mistral, make_article, make_comment, editor, editor_client
+):
+    # Times with microseconds, as "publish now", a revision and moderation store them.
+    now = timezone.now().replace(microsecond=123456)
+    just_in = make_article(published_at=now, tags=["MistralAI"])
+    mistral.body += "\n\nCorrection: the raise was $3.5bn."
+    mistral.save()
+    scheduled = make_article(published_at=now + timedelta(days=1))
+    removed = make_comment(mistral, question=mistral.questions.first())
+    make_comment(mistral, parent=removed)
+    moderate(Comment.objects.filter(pk=removed.pk), "remove", editor, "off topic")
+    reader = Client()
+
+    found = {
+        url: time_datetimes(reader.get(url))
+        for url in [
+            "/",
+            mistral.get_absolute_url(),
+            just_in.get_absolute_url(),
+            "/tags/mistralai/",
+            "/category/aicloud/",
+            f"/archive/{now.year}/",
+            f"/archive/{now.year}/{now.month:02d}/",
+            "/search/?q=article",
+            "/moderation/",
+        ]
+    }
+    found["preview"] = time_datetimes(editor_client.get(scheduled.get_preview_url()))
+
+    invalid = {
+        url: [value for value in values if not HTML_DATETIME.match(value or "")]
+        for url, values in found.items()
+    }
+    assert {url: values for url, values in invalid.items() if values} == {}
+    assert all(found.values()), "every page shows a time"
+    assert sum(len(values) for values in found.values()) >= 15
+    assert f"{now:%Y-%m-%dT%H:%M:%S}Z" in found["/"]
+
+
 # Open Graph
 
 
@@ -153,6 +259,20 @@ def test_article_page_has_open_graph_tags(client, mistral):
     assert head.value("og:site_name") == "mistralnews"
     assert iso(head.value("article:published_time")) == datetime(2026, 6, 2, 8, tzinfo=UTC)
     assert iso(head.value("article:modified_time")) == mistral.modified_at
+
+
+def test_open_graph_and_json_ld_times_are_iso_8601_to_the_second(client, mistral):
+    mistral.body += "\n\nCorrection: the raise was $3.5bn."
+    mistral.save()  # revised now, to the microsecond
+
+    head = read_head(client.get(mistral.get_absolute_url()))
+    data = json.loads(head.json_ld[0])
+
+    revised = mistral.revised_at.replace(microsecond=0)
+    assert iso(head.value("article:modified_time")) == revised
+    assert iso(data["dateModified"]) == revised
+    assert data["dateModified"] == head.value("article:modified_time")
+    assert iso(data["datePublished"]) == mistral.published_at
     assert head.value("article:section") == "AICloud"
     assert head.values("article:tag") == list(mistral.tags.names())
     assert len(head.values("article:tag")) == 7
@@ -169,7 +289,7 @@ def test_json_ld_describes_the_article(client, mistral):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == mistral.title
     assert data["description"] == mistral.summary
-    assert iso(data["datePublished"].replace("Z", "+00:00")) == mistral.published_at
+    assert iso(data["datePublished"]) == mistral.published_at
     assert data["dateModified"].endswith("Z")
     assert data["author"] == {"@type": "Person", "name": "mistralnews staff"}
     assert data["articleSection"] == "AICloud"
@@ -201,9 +321,7 @@ def test_json_ld_carries_the_discussion(client, mistral, make_comment):
         "text": "It helps.",
         "parentItem": {"@id": f"{url}#question-{question.pk}"},
     }
-    assert iso(oldest["dateCreated"].replace("Z", "+00:00")) == answer.created_at.replace(
-        microsecond=answer.created_at.microsecond // 1000 * 1000
-    )
+    assert iso(oldest["dateCreated"]) == answer.created_at.replace(microsecond=0)
     assert newest["parentItem"] == {"@id": f"{url}#comment-{answer.pk}"}
     assert newest["text"] == reply.body
     assert data["hasPart"][0]["@id"] == f"{url}#question-{question.pk}"

@@ -88,6 +88,7 @@ def site(tmp_path_factory):
     env = servers.production_env(
         DJANGO_SECRET_KEY="tests-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+        DJANGO_SITE_URL="https://localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_PROXY_SSL_HEADER="1",
         DJANGO_TRUSTED_PROXY_COUNT="1",

@@ -280,6 +280,7 @@ def test_every_server_process_shows_a_change_at_once(tmp_path):
         env = servers.production_env(
             DJANGO_SECRET_KEY="tests-only-not-a-secret",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="0",
             DATABASE_URL=database,
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),

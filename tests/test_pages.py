@@ -20,7 +20,7 @@ def test_home_lists_the_mistral_article(client, mistral):
     assert "Europe&#x27;s $23 Billion AI Powerhouse Mistral" in html
     assert mistral.get_absolute_url() in html
     assert mistral.summary in html
-    assert '<time datetime="2026-06-02T08:00:00+00:00">2 June 2026</time>' in html
+    assert '<time datetime="2026-06-02T08:00:00Z">2 June 2026</time>' in html
     assert 'href="/category/aicloud/"' in html
     assert html.count('rel="tag"') == 7
 
@@ -32,7 +32,7 @@ def test_article_page_shows_everything_the_article_is(client, mistral):
     assert response.status_code == 200
     assert "<h1>Europe&#x27;s $23 Billion AI Powerhouse Mistral is Growing Fast" in html
     assert "By mistralnews staff" in html
-    assert '<time datetime="2026-06-02T08:00:00+00:00">' in html
+    assert '<time datetime="2026-06-02T08:00:00Z">' in html
     assert html.count("<p>Mistral") + html.count("<p>Instead") + html.count("<p>Unlike") >= 3
     assert mistral.body_html in html
     assert 'Filed under: <a href="/category/aicloud/">AICloud</a>' in html

@@ -77,6 +77,7 @@ def collected_static(tmp_path_factory):
         env=servers.production_env(
             DJANGO_SECRET_KEY=SECRET,
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SITE_URL="http://127.0.0.1",
             DJANGO_STATIC_ROOT=str(folder),
         ),
     )
@@ -97,6 +98,7 @@ def two_servers(
     env = servers.production_env(
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SITE_URL="http://127.0.0.1",  # the proxy's origin, the same for both
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_TRUSTED_PROXY_COUNT="1",
         DJANGO_STATIC_ROOT=str(collected_static),

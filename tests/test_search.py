@@ -34,7 +34,7 @@ def test_finds_the_mistral_article_by_sovereign(client, mistral):
     assert found(response) == [mistral.title]
     assert "1 result for “sovereign”" in html
     assert f'href="{mistral.get_absolute_url()}"' in html
-    assert '<time datetime="2026-06-02T08:00:00+00:00">2 June 2026</time>' in html
+    assert '<time datetime="2026-06-02T08:00:00Z">2 June 2026</time>' in html
     assert mistral.summary in html
 
 

@@ -13,6 +13,7 @@ from tests.servers import production_env
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "pR0d-" + "Zq8Lx2Wm7Rt4Vb9Nc3Hy6Pd1Gf5Js0Ke8Ua2Io7Ty4Ew9Qs3Dl6",
     "DJANGO_ALLOWED_HOSTS": "news.example",
+    "DJANGO_SITE_URL": "https://news.example",
 }
 
 
@@ -63,12 +64,19 @@ def setting(expression, **env):
 @pytest.mark.parametrize(
     ("env", "missing"),
     [
-        ({}, "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS"),
-        ({"DJANGO_ALLOWED_HOSTS": "news.example"}, "DJANGO_SECRET_KEY must"),
-        ({"DJANGO_SECRET_KEY": "s" * 50}, "DJANGO_ALLOWED_HOSTS must"),
+        ({}, "DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL must"),
+        (
+            {"DJANGO_ALLOWED_HOSTS": "news.example", "DJANGO_SITE_URL": "https://news.example"},
+            "DJANGO_SECRET_KEY must",
+        ),
+        ({"DJANGO_SECRET_KEY": "s" * 50}, "DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL must"),
+        (
+            {"DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "news.example"},
+            "DJANGO_SITE_URL must",
+        ),
     ],
 )
-def test_production_refuses_to_start_without_secret_and_hosts(env, missing):
+def test_production_refuses_to_start_without_secret_hosts_and_site_url(env, missing):
     result = run_check(**env)
 
     assert result.returncode != 0
@@ -80,6 +88,11 @@ def test_local_development_needs_no_configuration():
     result = run_check(DJANGO_DEBUG="1")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_local_site_url_follows_the_development_servers_port():
+    assert setting("settings.SITE_URL", DJANGO_DEBUG="1") == "http://127.0.0.1:8000"
+    assert setting("settings.SITE_URL", DJANGO_DEBUG="1", PORT="8001") == "http://127.0.0.1:8001"
 
 
 def test_database_comes_from_database_url(tmp_path):
@@ -172,11 +185,15 @@ def test_a_server_error_reaches_the_servers_log_with_its_cause(tmp_path):
     [
         ({"COMMENTS_MODERATION": "sometimes"}, "COMMENTS_MODERATION is 'sometimes'"),
         ({"COMMENTS_RATE_LIMIT": "5/10d"}, "COMMENTS_RATE_LIMIT: '5/10d' is not a rate"),
+        (
+            {"DJANGO_SITE_URL": "https://news.example/"},
+            "DJANGO_SITE_URL is 'https://news.example/': it must end with the host",
+        ),
     ],
 )
 def test_manage_check_reports_a_bad_setting_and_servers_refuse_to_start(env, message):
     check = run_check(DJANGO_DEBUG="1", **env)
-    start = run("-c", "import mistralnews.wsgi", **PRODUCTION, **env)
+    start = run("-c", "import mistralnews.wsgi", **{**PRODUCTION, **env})
 
     assert check.returncode != 0
     assert message in check.stderr

@@ -59,7 +59,9 @@ def test_robots_names_the_sitemap_and_keeps_crawlers_out_of_admin_and_search(cli
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
-def test_robots_names_the_sitemap_with_the_scheme_asked(client, db):
-    response = client.get("/robots.txt", secure=True)
+def test_robots_names_the_sitemap_on_the_sites_origin_whatever_was_asked(client, db, settings):
+    settings.SITE_URL = "https://news.example.org"
 
-    assert "Sitemap: https://testserver/sitemap.xml" in response.content.decode().splitlines()
+    response = client.get("/robots.txt", secure=True, HTTP_HOST="localhost")
+
+    assert "Sitemap: https://news.example.org/sitemap.xml" in response.content.decode().splitlines()

@@ -32,6 +32,7 @@ def sqlite_env(tmp_path_factory):
     env = production_env(
         DJANGO_SECRET_KEY="tests-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_SITE_URL="http://testserver",
         DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/news.sqlite3",
         COMMENTS_MODERATION="open",
         COMMENTS_RATE_LIMIT="off",

@@ -16,6 +16,7 @@ def production_server(tmp_path_factory):
     env = servers.production_env(
         DJANGO_SECRET_KEY="tests-only-not-a-secret",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SITE_URL="http://127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(folder / "static"),
         DATABASE_URL=f"sqlite:///{folder}/news.sqlite3",

@@ -6,6 +6,7 @@ from django import template
 from articles.structured_data import json_ld_script, news_article
 from comments.rendering import render_threads
 from comments.structured_data import discussion_json_ld
+from mistralnews.site_url import absolute_url
 
 register = template.Library()
 
@@ -19,6 +20,6 @@ def comment_threads(context, threads):
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article, discussion, newest_comments):
     """The article's NewsArticle JSON-LD with its discussion."""
-    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url())
     data = {**news_article(article, url), **discussion_json_ld(discussion, newest_comments, url)}
     return json_ld_script(data)

@@ -19,7 +19,6 @@ class FreshNode(template.Node):
         if not caching_on():
             return self.nodelist.render(context)
         key = fragment_key(
-            context.get("request"),
             self.name.resolve(context),
             self.row.resolve(context),
             *(value.resolve(context) for value in self.vary),

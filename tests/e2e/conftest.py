@@ -80,7 +80,12 @@ def site_template(tmp_path_factory):
         DJANGO_STATIC_ROOT=str(folder / "static"),
         COMMENTS_RATE_LIMIT="off",
     )
-    seeding = {**env, "DATABASE_URL": f"sqlite:///{database}"}
+    # Each server's site URL is its own address (servers.Gunicorn); commands need one too.
+    seeding = {
+        **env,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SITE_URL": "http://127.0.0.1",
+    }
     servers.manage("collectstatic", "--no-input", env=seeding)
     servers.manage("migrate", "--no-input", env=seeding)
     servers.manage("seed", env=seeding)
