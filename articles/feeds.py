@@ -60,10 +60,14 @@ class SiteFeed(Feed):
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
 
+    def item_page(self, item):
+        """The page the entry's text is shown on, which its relative addresses refer to."""
+        return self.item_link(item)
+
     def item_extra_kwargs(self, item):
         """The entry's full HTML, its links and images absolute: a feed reader shows it away
         from its page, and may not resolve relative addresses against it."""
-        return {"content_html": absolute_links(item.body_html, base=self.item_link(item))}
+        return {"content_html": absolute_links(item.body_html, base=self.item_page(item))}
 
 
 class LatestArticlesFeed(SiteFeed):

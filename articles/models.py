@@ -259,6 +259,13 @@ class DiscussionQuestion(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=500)
     position = models.PositiveSmallIntegerField(default=0)
+    # Kept by the comments app whenever a comment appears or goes.
+    answer_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments that start a thread under it."
+    )
+    reply_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved replies in its threads."
+    )
 
     objects = DiscussionQuestionQuerySet.as_manager()
 

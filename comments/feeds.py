@@ -52,6 +52,9 @@ class ArticleCommentsFeed(SiteFeed):
             comment.article = article
         return comments
 
+    def item_page(self, comment):
+        return absolute_url(comment.article.get_absolute_url())
+
     def item_title(self, comment):
         topic = comment.question.text if comment.question else "General discussion"
         return f"{comment.author_name} on “{topic}”"

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from articles.models import Article
+from articles.models import Article, DiscussionQuestion
 from comments.cards import render_card
 from comments.models import Comment
 from freshness.versions import renew
@@ -65,9 +65,15 @@ def announce(event, comments, **details):
         if not (event == Event.POSTED and comment.status == Comment.Status.PENDING)
     ]
     if public:
+        # Count again what the articles and questions show, renewing the articles' versions
+        # in the same statement.
         renew(
             Article.objects.filter(pk__in={comment.article_id for comment in public}),
-            comment_count=_visible_count(),
+            comment_count=_approved_count("article"),
+        )
+        DiscussionQuestion.objects.filter(pk__in={c.question_id for c in public} - {None}).update(
+            answer_count=_approved_count("question", parent__isnull=True),
+            reply_count=_approved_count("question", parent__isnull=False),
         )
     ids = [comment.pk for comment in rows]
     for listener in _listeners[event]:
@@ -75,13 +81,14 @@ def announce(event, comments, **details):
     return rows
 
 
-def _visible_count():
-    """Each article's approved comments, counted in the UPDATE that stores it."""
+def _approved_count(owner, **among):
+    """The approved comments (`among` them) of each row of `owner` ("article" or "question"),
+    counted in the UPDATE that stores the count."""
     count = (
         Comment.objects.visible()
-        .filter(article=OuterRef("pk"))
+        .filter(**{owner: OuterRef("pk")}, **among)
         .order_by()
-        .values("article")
+        .values(owner)
         .annotate(count=Count("pk"))
         .values("count")
     )

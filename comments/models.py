@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, DiscussionQuestion
@@ -18,25 +19,33 @@ class CommentQuerySet(models.QuerySet):
         """Comments readers may see: approved ones."""
         return self.filter(Comment.VISIBLE)
 
-    def in_threads(self):
-        """Comments that hold a place in a thread, as the values a thread is built from: the
-        visible ones, and, as placeholders, removed ones and spam that has visible or removed
-        replies. `card_html` is each one's stored markup (a placeholder's holds no name or
-        text); `public_name` is the author's name, empty for a placeholder.
-
-        The text, name and email of a placeholder are never loaded from the database.
-        """
+    def holding_a_place(self):
+        """Comments that hold a place in a thread: the visible ones, and, as placeholders,
+        removed ones and spam that has visible or removed replies."""
         removed = Q(status=Comment.Status.REMOVED)
         spam_with_replies = Q(status=Comment.Status.SPAM) & Exists(
             Comment.objects.filter(parent=OuterRef("pk")).filter(Comment.VISIBLE | removed)
         )
+        return self.filter(Comment.VISIBLE | removed | spam_with_replies)
+
+    def in_threads(self, *annotations):
+        """The comments holding a place in a thread, as the values a thread is built from:
+        `card_html` is each one's stored markup (a placeholder's holds no name or text),
+        `public_name` the author's name, empty for a placeholder; plus `annotations`, names
+        annotated before.
+
+        The text, name and email of a placeholder are never loaded from the database.
+        """
         return (
-            self.filter(Comment.VISIBLE | removed | spam_with_replies)
+            self.holding_a_place()
             .annotate(
                 public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value(""))
             )
-            .values("id", "parent_id", "question_id", "status", "card_html", "public_name")
-        )
+            .values(
+                "id", "parent_id", "question_id", "status", "card_html", "public_name",
+                *annotations,
+            )
+        )  # fmt: skip
 
 
 class Comment(models.Model):
@@ -52,6 +61,16 @@ class Comment(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies"
+    )
+    # The first comment of this reply's thread (None for that comment itself): a thread is
+    # read in one indexed query, however deep.
+    root = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.RESTRICT,
+        related_name="thread_replies",
     )
     question = models.ForeignKey(
         DiscussionQuestion,
@@ -88,8 +107,18 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            # A section of a discussion (a question, or the general one) pages by its threads.
+            models.Index(
+                fields=["article", "question", "created_at"],
+                condition=Q(parent__isnull=True),
+                name="comment_section_roots_idx",
+            ),
+            models.Index(fields=["root", "created_at"], name="comment_root_idx"),
             models.Index(fields=["ip_hash", "created_at"], name="comment_flood_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            models.Index(
+                fields=["article", "author_email", "created_at"], name="comment_duplicate_idx"
+            ),
         ]
 
     def __str__(self):
@@ -109,7 +138,8 @@ class Comment(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+        """The comment's lasting address, which redirects to the page that holds it."""
+        return reverse("comments:permalink", args=[self.pk])
 
     @property
     def modified_at(self):
@@ -124,6 +154,7 @@ class Comment(models.Model):
         self.parent = parent
         self.depth = parent.depth + 1
         self.question_id = parent.question_id
+        self.root_id = parent.root_id or parent.pk
 
     def render(self):
         """Render the body to HTML, unless it already is; done before a write transaction

@@ -1,22 +1,27 @@
 """The threads of a discussion as HTML, assembled from each comment's stored card
-(comments/cards.py): a page can hold thousands of comments, and a template per comment took
-most of its rendering time. What is added here is what a card cannot know: the list item
-that nests the replies, and the Reply link, shown only where readers may post."""
+(comments/cards.py): a page can hold hundreds of comments, and a template per comment took
+most of its rendering time. What is added here is what a card cannot know: the list items
+that nest the replies, the Reply link (only where readers may post), the collapse of long
+reply lists and the link to a thread's own page."""
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+# Replies shown under a comment before the rest are collapsed (a <details>, no script needed).
+OPEN_REPLIES = 2
 
-def render_threads(threads, *, article_url, can_post):
+
+def render_threads(threads, *, article_url, can_post, collapse=True):
     """`threads` (ThreadNodes with their replies, from comments.discussion) as the items of an
-    <ol>. Cards are stored HTML, made by a template from sanitized text."""
+    <ol>. Cards are stored HTML, made by a template from sanitized text. With `collapse`, a
+    comment's replies after the first OPEN_REPLIES are folded away."""
     html = []
     for node in threads:
-        _render_node(node, html, article_url, can_post)
+        _render_node(node, html, article_url, can_post, collapse)
     return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
 
 
-def _render_node(node, html, article_url, can_post):
+def _render_node(node, html, article_url, can_post, collapse):
     html.append(format_html('<li class="comment" id="comment-{}">', node.pk))
     html.append(node.card_html)
     if can_post and node.visible:
@@ -29,9 +34,37 @@ def _render_node(node, html, article_url, can_post):
                 node.author_name,
             )
         )
-    if node.replies:
-        html.append('<ol class="thread">')
-        for reply in node.replies:
-            _render_node(reply, html, article_url, can_post)
-        html.append("</ol>")
+    shown = node.replies[:OPEN_REPLIES] if collapse else node.replies
+    folded = node.replies[len(shown) :]
+    if shown:
+        _render_list(shown, html, article_url, can_post, collapse)
+    if folded:
+        html.append(
+            format_html(
+                '<details class="thread__folded"><summary>{} more repl{}</summary>',
+                len(folded),
+                "y" if len(folded) == 1 else "ies",
+            )
+        )
+        _render_list(folded, html, article_url, can_post, collapse)
+        html.append("</details>")
+    if node.unshown:
+        html.append(
+            format_html(
+                '<a class="thread__whole" href="{}?thread={}#comment-{}">Read the whole thread '
+                "({} more comment{})</a>",
+                article_url,
+                node.pk,
+                node.pk,
+                node.unshown,
+                "" if node.unshown == 1 else "s",
+            )
+        )
     html.append("</li>")
+
+
+def _render_list(nodes, html, article_url, can_post, collapse):
+    html.append('<ol class="thread">')
+    for node in nodes:
+        _render_node(node, html, article_url, can_post, collapse)
+    html.append("</ol>")

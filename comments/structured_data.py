@@ -4,6 +4,7 @@ from django.db.models import BooleanField, Case, Value, When
 
 from articles.structured_data import iso_datetime
 from comments.models import Comment
+from mistralnews.site_url import absolute_url
 
 # The newest comments only, as plain text cut to Comment.excerpt: commentCount carries the
 # total and the page itself shows every comment, so hundreds of them need not be repeated here.
@@ -28,9 +29,9 @@ def newest_comments(article):
     )
 
 
-def discussion_json_ld(discussion, newest, url):
-    """commentCount, the `newest` comments and the article's questions, for the article at
-    `url`.
+def discussion_json_ld(article, newest, url):
+    """commentCount, the `newest` comments and the questions of `article`, whose page is at
+    `url`, from the counts the article and its questions keep.
 
     The questions are schema.org Questions: the editors ask them and readers answer in
     comments, which is what a Question with answerCount says; a DiscussionForumPosting
@@ -49,7 +50,7 @@ def discussion_json_ld(discussion, newest, url):
         item = {
             "@type": "Comment",
             "@id": comment_id(comment.pk),
-            "url": comment_id(comment.pk),
+            "url": absolute_url(comment.get_absolute_url()),
             "author": {"@type": "Person", "name": comment.author_name},
             "dateCreated": iso_datetime(comment.created_at),
             "text": comment.excerpt,
@@ -60,15 +61,15 @@ def discussion_json_ld(discussion, newest, url):
             item["parentItem"] = {"@id": question_id(comment.question_id)}
         comments.append(item)
     return {
-        "commentCount": discussion.count,
+        "commentCount": article.comment_count,
         "comment": comments,
         "hasPart": [
             {
                 "@type": "Question",
-                "@id": question_id(section.question.pk),
-                "name": section.question.text,
-                "answerCount": section.answer_count,
+                "@id": question_id(question.pk),
+                "name": question.text,
+                "answerCount": question.answer_count,
             }
-            for section in discussion.sections
+            for question in article.question_list
         ],
     }

@@ -6,5 +6,6 @@ app_name = "comments"
 
 urlpatterns = [
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
 ]

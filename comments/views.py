@@ -1,6 +1,22 @@
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from comments.models import ModerationEvent
+from articles.models import Article
+from comments.models import Comment, ModerationEvent
+from comments.permalinks import location
+
+
+def permalink(request, pk):
+    """`/comments/<id>/`: a comment's lasting address, sent on to the page that holds it now.
+    Comments readers cannot see (awaiting moderation, spam without replies) are 404."""
+    comment = get_object_or_404(
+        Comment.objects.holding_a_place()
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=pk,
+    )
+    return HttpResponseRedirect(location(comment))
 
 
 class ModerationLogView(ListView):

@@ -2,9 +2,12 @@
 one place that joins the articles and comments apps for readers; the page a rejected comment
 comes back to is made by the same code as the page itself.
 
-Which copy a reader gets follows freshness.pages: the shared page is cached under the
-article's version, the question its form answers and the reader's CSRF token filled in; a
-reply form or comments of the reader's own awaiting moderation make the page theirs alone.
+The page shows the whole discussion's first threads, one page of one section
+(`?question=<pk or general>&page=<n>`) or one whole thread (`?thread=<id>`): see
+comments/discussion.py. Which copy a reader gets follows freshness.pages: the shared page is
+cached under the article's version, the part of the discussion it shows and the question its
+form answers, with the reader's CSRF token filled in; a reply form or comments of the
+reader's own awaiting moderation make the page theirs alone.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -16,10 +19,11 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from clients.identity import client_hash
-from comments.discussion import discussion_for
+from comments.discussion import GENERAL, Reading, discussion_for
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
 from comments.pending import pending_comments, remember_pending
+from comments.permalinks import location
 from comments.posting import CommentRejected, PostingTooFast, post_comment
 from comments.structured_data import newest_comments
 from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
@@ -42,6 +46,21 @@ def _question(article, value):
     return pk if pk in {question.pk for question in article.question_list} else None
 
 
+def _reading(article, query):
+    """The part of the discussion the query names: a thread, a page of a section, or all."""
+    if "thread" in query:
+        return Reading(thread=_small_id(query["thread"]) or 0)
+    if "page" not in query:
+        return Reading()
+    section = (
+        GENERAL if query.get("question") == GENERAL else _question(article, query.get("question"))
+    )
+    page = _small_id(query["page"])
+    if section is None or page is None:
+        return Reading(section=GENERAL, page=0)  # names nothing: not found
+    return Reading(section=section, page=page)
+
+
 def _replying_to(article, parent):
     """The visible comment a reply form answers, if `parent` names one of this article's."""
     if (pk := _small_id(parent)) is None:
@@ -55,6 +74,9 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
     answering `?question=` or replying to `?reply_to=` when those name one of this article's.
     `csrf_token`: the placeholder a shared copy is made with."""
     can_post = article.comments_open and not preview
+    reading = _reading(article, request.GET)
+    if not reading.whole and not discussion_for(article, reading).found:
+        raise Http404("No such part of the discussion.")
     if form is None:
         replying_to = _replying_to(article, request.GET.get("reply_to"))
         initial = {"parent": replying_to and replying_to.pk}
@@ -69,7 +91,8 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         "article_url": article.get_absolute_url(),
         "preview": preview,
         "can_post": can_post,
-        "discussion": SimpleLazyObject(lambda: discussion_for(article)),
+        "reading": reading,
+        "discussion": SimpleLazyObject(lambda: discussion_for(article, reading)),
         "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
         "form": form,
         "replying_to": replying_to,
@@ -89,9 +112,11 @@ def article_view(request, slug):
         return per_reader(render_article_page(request, article))
     if not caching_on():
         return render_article_page(request, article)
-    # A copy per question the form may answer; anything else gets the plain page.
+    # A copy per part of the discussion and question the form may answer; any other query
+    # gets the plain page.
     question = _question(article, request.GET["question"]) if "question" in request.GET else None
-    key = page_key("article", article.pk, article.version, question)
+    reading = _reading(article, request.GET)
+    key = page_key("article", article.pk, article.version, question, reading)
     return serve_shared(
         request,
         key,
@@ -141,7 +166,7 @@ def _post(request, slug):
             if isinstance(rejection, PostingTooFast):
                 headers["Retry-After"] = str(rejection.retry_after)
         else:
-            response = HttpResponseRedirect(comment.get_absolute_url(), status=303)
+            response = HttpResponseRedirect(location(comment), status=303)
             if comment.status == Comment.Status.PENDING:
                 remember_pending(response, request, comment)
             return response

@@ -162,7 +162,7 @@ def test_comments_feed_has_approved_comments_naming_their_question(client, mistr
         "Bo on “General discussion”"
     )
     assert all("Hidden" not in entry.title + entry.summary for entry in feed.entries)
-    assert feed.entries[0].link.endswith(f"#comment-{general.pk}"), "newest first"
+    assert feed.entries[0].link.endswith(f"/comments/{general.pk}/"), "newest first, by permalink"
 
 
 def test_comment_that_reads_as_markup_stays_text_in_the_summary(client, mistral, make_comment):

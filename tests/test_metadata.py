@@ -315,7 +315,7 @@ def test_json_ld_carries_the_discussion(client, mistral, make_comment):
     assert oldest == {
         "@type": "Comment",
         "@id": f"{url}#comment-{answer.pk}",
-        "url": f"{url}#comment-{answer.pk}",
+        "url": f"http://testserver/comments/{answer.pk}/",
         "author": {"@type": "Person", "name": "Ana"},
         "dateCreated": oldest["dateCreated"],
         "text": "It helps.",
@@ -361,9 +361,9 @@ def test_json_ld_adds_one_query_however_many_comments(
     for _ in range(comments):
         make_comment(mistral, question=mistral.questions.first())
 
-    # The article, its category, tags, questions and comments, and the newest comments for
-    # the JSON-LD (threads hold stored cards, not the comments' text).
-    with django_assert_num_queries(6):
+    # The article, its category, tags, questions, the threads and their replies, and the
+    # newest comments for the JSON-LD (threads hold stored cards, not the comments' text).
+    with django_assert_num_queries(7):
         response = client.get(mistral.get_absolute_url())
 
     assert len(read_head(response).json_ld) == 1

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Category
+from comments.discussion import THREADS_PER_PAGE
 from comments.models import Comment
 from comments.moderation import moderate
 from tests import servers
@@ -40,14 +41,16 @@ def test_cached_article_page_costs_one_query_for_any_number_of_comments(
 ):
     for number in range(comments):
         make_comment(mistral, question=mistral.question_list[number % 2] if number % 3 else None)
-    # The article, its category, tags, questions, comments, the newest comments (metadata).
-    with django_assert_num_queries(6):
+    # The article, its category, tags, questions, the threads (with their sections' sizes), their
+    # replies (when there are threads), the newest comments (metadata).
+    with django_assert_num_queries(7 if comments else 6):
         first = page(client, mistral.get_absolute_url())
     with django_assert_num_queries(1):  # the article, with its version
         second = page(client, mistral.get_absolute_url())
 
     assert TOKEN.sub("", first) == TOKEN.sub("", second)
-    assert second.count('<li class="comment"') == comments
+    # Each section's first threads: all of them up to a page's worth.
+    assert second.count('<li class="comment"') == min(comments, 3 * THREADS_PER_PAGE)
 
 
 def test_cached_list_pages_cost_one_query(client, make_article, django_assert_num_queries):

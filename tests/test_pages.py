@@ -148,7 +148,8 @@ def test_article_query_count_does_not_grow_with_tags_or_questions(
     bare = make_article()
     rich = make_article(tags=[f"tag{n}" for n in range(10)], questions=[f"Q{n}?" for n in range(5)])
 
-    # article, category, tags, questions, comments, the newest comments (metadata)
+    # article, category, tags, questions, the threads, the newest comments (metadata); no
+    # replies to read without threads
     with django_assert_num_queries(6):
         client.get(bare.get_absolute_url())
     with django_assert_num_queries(6):

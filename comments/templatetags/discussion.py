@@ -13,13 +13,19 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def comment_threads(context, threads):
-    """Threads of comments as list items (see comments/rendering.py)."""
-    return render_threads(threads, article_url=context["article_url"], can_post=context["can_post"])
+    """Threads of comments as list items (see comments/rendering.py); a whole thread's own
+    page folds nothing away."""
+    return render_threads(
+        threads,
+        article_url=context["article_url"],
+        can_post=context["can_post"],
+        collapse=context["reading"].thread is None,
+    )
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article, discussion, newest_comments):
+def article_json_ld(context, article, newest_comments):
     """The article's NewsArticle JSON-LD with its discussion."""
     url = absolute_url(article.get_absolute_url())
-    data = {**news_article(article, url), **discussion_json_ld(discussion, newest_comments, url)}
+    data = {**news_article(article, url), **discussion_json_ld(article, newest_comments, url)}
     return json_ld_script(data)
