@@ -297,16 +297,22 @@ def test_behind_two_trusted_proxies_the_client_is_second_from_the_right(
     ("text", "limits"),
     [
         ("1/15s,5/10m", (Rate(1, 15), Rate(5, 600))),
+        ("1/15s, 5/10m", (Rate(1, 15), Rate(5, 600))),
         ("5/10m", (Rate(5, 600),)),
         ("3/h", (Rate(3, 3600),)),
+        ("20/2h", (Rate(20, 7200),)),
+        ("12/30s", (Rate(12, 30),)),
         (" off ", ()),
+        ("OFF", ()),
     ],
 )
 def test_rate_limit_syntax(text, limits):
     assert parse_rates(text) == limits
 
 
-@pytest.mark.parametrize("text", ["", "5", "5/10", "0/10m", "five/10m", "5/10d", "5/10m;1/15s"])
+@pytest.mark.parametrize(
+    "text", ["", "5", "5/10", "0/10m", "5/0m", "five/10m", "5/10d", "5/10m;1/15s", "5/10m,"]
+)
 def test_bad_rate_limit_is_a_clear_configuration_error(text, settings):
     settings.COMMENTS_RATE_LIMIT = text
 
@@ -314,6 +320,7 @@ def test_bad_rate_limit_is_a_clear_configuration_error(text, settings):
 
     assert problem.is_serious()
     assert problem.msg.startswith("COMMENTS_RATE_LIMIT: ")
+    assert "is not a rate like 5/10m" in problem.msg
 
 
 def test_same_comment_twice_within_an_hour_is_stored_once(client, mistral, open_comments):
