@@ -16,7 +16,8 @@ BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
 .PHONY: install run serve test lint bench test-postgres test-scaleout test-load load e2e \
-	install-chromium backup restore install-redis test-nginx install-nginx fixture clean
+	install-chromium backup restore install-redis test-nginx install-nginx fixture mutate-limits \
+	clean
 
 install: $(VENV)/.installed
 
@@ -67,6 +68,14 @@ test-load: install
 # framework floor, with 0, 200 and 2,000 comments (bench/run.py; a few minutes).
 bench: install
 	$(PY) bench/run.py
+
+# Mutation testing of the rate limits and client identity (clients/limits.py, identity.py)
+# against their tests, outside `make test` (about N minutes); docs/testing.md.
+mutate-limits: install install-redis
+	$(PY) -m pip install --quiet -e '.[dev,mutate]'
+	rm -rf mutants
+	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2 'clients.limits.*' 'clients.identity.*'
+	$(VENV)/bin/mutmut results
 
 # The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.
 load: install
@@ -120,4 +129,4 @@ fixture: install
 	rm -f $(VENV)/fixture.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules test-artifacts
+	rm -rf $(VENV) staticfiles node_modules test-artifacts mutants

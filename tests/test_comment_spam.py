@@ -320,7 +320,17 @@ def test_bad_rate_limit_is_a_clear_configuration_error(text, settings):
 
     assert problem.is_serious()
     assert problem.msg.startswith("COMMENTS_RATE_LIMIT: ")
-    assert "is not a rate like 5/10m" in problem.msg
+
+
+def test_a_bad_rate_limit_says_what_would_be_right(settings):
+    settings.COMMENTS_RATE_LIMIT = "1/15s,5/10d"
+
+    (problem,) = checks.run_checks(tags=["settings"])
+
+    assert problem.msg == (
+        "COMMENTS_RATE_LIMIT: '5/10d' is not a rate like 5/10m (count/period in s, m or h), "
+        "and the setting is not 'off'."
+    )
 
 
 def test_same_comment_twice_within_an_hour_is_stored_once(client, mistral, open_comments):
