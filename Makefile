@@ -70,7 +70,7 @@ bench: install
 	$(PY) bench/run.py
 
 # Mutation testing of the rate limits and client identity (clients/limits.py, identity.py)
-# against their tests, outside `make test` and CI (about 7 minutes); docs/testing.md.
+# against their tests, outside `make test` and CI (about 8 minutes); docs/testing.md.
 mutate-limits: install install-redis
 	$(PY) -m pip install --quiet -e '.[dev,mutate]'
 	rm -rf mutants
