@@ -19,7 +19,7 @@ WEB_CONCURRENCY ?= 2
 
 .PHONY: install install-site run serve test lint bench test-postgres test-scaleout test-load \
 	load e2e install-chromium install-java backup restore install-redis test-nginx install-nginx \
-	fixture mutate clean
+	fixture mutate mutate-limits clean
 
 # What serving the site needs (make run, serve, backup, restore), and the developer toolchain
 # on top of it for everything else.
@@ -85,7 +85,15 @@ bench: install
 mutate: install
 	$(PY) -m pip install --quiet -e '.[dev,mutate]'
 	rm -rf mutants
-	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2
+	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2 'mistralnews.markup.*'
+	$(VENV)/bin/mutmut results
+
+# Mutation testing of the rate limits and client identity (clients/limits.py, identity.py)
+# against their tests, outside `make test` and CI (about 8 minutes); docs/testing.md.
+mutate-limits: install install-redis
+	$(PY) -m pip install --quiet -e '.[dev,mutate]'
+	rm -rf mutants
+	$(TEST_ENV) $(VENV)/bin/mutmut run --max-children 2 'clients.limits.*' 'clients.identity.*'
 	$(VENV)/bin/mutmut results
 
 # The full load: 32 readers posting 2,000 comments, on SQLite, then on PostgreSQL.

@@ -40,9 +40,11 @@ class InvalidRate(ValueError):
     pass
 
 
-@cache
 def parse_rates(text):
-    """`"1/15s,5/10m"` → one action per 15 s and five per 10 minutes; `"off"` → none."""
+    """`"1/15s,5/10m"` → one action per 15 s and five per 10 minutes; `"off"` → none.
+
+    Not cached: parsing takes about 5 µs, next to a database or Redis round trip, and
+    mutation testing leaves decorated functions alone (docs/testing.md)."""
     if text.strip().lower() == "off":
         return ()
     rates = []

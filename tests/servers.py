@@ -6,6 +6,7 @@ stopped by its process id.
 """
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -179,19 +180,30 @@ def nginx(binary, folder, site_conf, port):
         _stop(process)
 
 
+# An access-log line: the id of the worker process that answered, the status, the request line.
+ACCESS_LOG_FORMAT = "%(p)s %(s)s %(r)s"
+ACCESS_LOG_LINE = re.compile(r"<(?P<pid>\d+)> (?P<status>\d+) (?P<request>.*)")
+
+
 class Gunicorn:
     """`mistralnews.wsgi` under gunicorn with `workers` sync workers, started and answering.
     Its site URL (DJANGO_SITE_URL) is its own address unless `env` names another.
 
     The master and its workers form a process group of their own, so `kill()` can crash them
-    all at once as a power cut or the OOM killer would.
+    all at once as a power cut or the OOM killer would. Given `access_log` (a path), each
+    answer is logged there with the worker that gave it (`answered()`).
     """
 
-    def __init__(self, env, log_path, workers=1):
+    def __init__(self, env, log_path, workers=1, access_log=None):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         env = {"DJANGO_SITE_URL": self.url, **env}
         self.log_path = log_path
+        self.access_log = access_log
+        self._access_log_read = 0
+        logging = []
+        if access_log:
+            logging = ["--access-logfile", str(access_log), "--access-logformat", ACCESS_LOG_FORMAT]
         with log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [
@@ -205,6 +217,7 @@ class Gunicorn:
                     str(workers),
                     # Else every instance on the machine shares ~/.gunicorn/gunicorn.ctl.
                     "--no-control-socket",
+                    *logging,
                 ],
                 cwd=settings.BASE_DIR,
                 env=env,
@@ -214,6 +227,8 @@ class Gunicorn:
             )
         try:
             _wait_until(self._answers, self.process, "gunicorn", log_path)
+            if access_log:
+                self.answered(1)  # the request that found it answering
         except BaseException:
             self.stop()
             raise
@@ -226,6 +241,23 @@ class Gunicorn:
             return True
         except OSError:
             return False
+
+    def answered(self, count):
+        """The next `count` answers in the access log, as (worker pid, status, request line).
+        A worker logs an answer just after sending it: this waits for it (a bounded time)."""
+        entries = []
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while len(entries) < count and time.monotonic() < deadline:
+            with self.access_log.open("rb") as log:
+                log.seek(self._access_log_read)
+                lines = log.read().splitlines(keepends=True)[: count - len(entries)]
+            complete = [line for line in lines if line.endswith(b"\n")]
+            self._access_log_read += sum(map(len, complete))
+            entries += [ACCESS_LOG_LINE.fullmatch(line.decode().rstrip()) for line in complete]
+            if len(entries) < count:
+                time.sleep(0.01)
+        assert len(entries) == count, f"{len(entries)} of {count} answers logged"
+        return [(int(entry["pid"]), int(entry["status"]), entry["request"]) for entry in entries]
 
     def worker_pids(self):
         """The process ids of the master's children, its workers."""

@@ -36,6 +36,16 @@ def test_the_hash_is_keyed_and_holds_no_address(rf, settings):
     assert client_hash(request) != first
 
 
+def test_a_clients_hash_stays_the_same_across_releases(rf, settings):
+    """Stored hashes (a comment's ip_hash, login lockouts, rate buckets) must keep matching the
+    same client after an upgrade: the hash depends on the key and the address only."""
+    settings.SECRET_KEY = "a-fixed-key-for-this-test-only-" + "x" * 30
+
+    assert client_hash(rf.get("/", REMOTE_ADDR="198.51.100.7")) == (
+        "5de432c67b84fa0506d2a5b5e64276e9ad845b048d0bfdd299ba0038e4690e00"
+    )
+
+
 @pytest.mark.parametrize(
     ("proxies", "forwarded", "client"),
     [

@@ -7,6 +7,7 @@ Pages are kept under the versions of what they show, which every change readers 
 import re
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -278,7 +279,8 @@ def test_redis_cache_is_never_stale(client, mistral, make_comment, redis_cache):
 
 def test_every_server_process_shows_a_change_at_once(tmp_path):
     """Two gunicorn workers, each with its own memory cache: after a comment is posted
-    through one, neither serves a copy of the page without it."""
+    through one, neither serves a copy of the page without it. Gunicorn's access log shows
+    that both workers answered, before the change and after."""
     with servers.fresh_database(tmp_path) as database:
         env = servers.production_env(
             DJANGO_SECRET_KEY="tests-only-not-a-secret",
@@ -293,10 +295,11 @@ def test_every_server_process_shows_a_change_at_once(tmp_path):
         servers.manage("collectstatic", "--no-input", env=env)
         servers.manage("migrate", "--no-input", env=env)
         servers.manage("seed", env=env)
-        with servers.Gunicorn(env, tmp_path / "gunicorn.log", workers=2) as server:
+        with servers.Gunicorn(
+            env, tmp_path / "gunicorn.log", workers=WORKERS, access_log=tmp_path / "access.log"
+        ) as server:
             article_url = f"{server.url}/articles/{MISTRAL_SLUG}/"
-            for _ in range(12):  # fills both workers' caches, whichever answers
-                fetch(article_url)
+            from_every_worker(server, article_url)  # each worker has the page in its cache
 
             html, cookie = fetch(article_url)
             token = TOKEN.search(html)[1]
@@ -308,8 +311,30 @@ def test_every_server_process_shows_a_change_at_once(tmp_path):
             )
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert response.url.startswith(article_url)  # followed the redirect
+            server.answered(3)  # the form, the post and the redirect
 
-            assert all("Seen by every worker." in fetch(article_url)[0] for _ in range(12))
+            pages = from_every_worker(server, article_url)
+            assert all("Seen by every worker." in html for html in pages)
+
+
+WORKERS = 2
+AT_ONCE = 8
+
+
+def from_every_worker(server, url):
+    """`url` fetched AT_ONCE times at once, again until every worker has answered it (at most
+    20 times): the pages served."""
+    pages, workers = [], set()
+    request = f"GET {urllib.parse.urlsplit(url).path} HTTP/1.1"
+    for _ in range(20):
+        with ThreadPoolExecutor(AT_ONCE) as pool:
+            pages += [html for html, _ in pool.map(fetch, [url] * AT_ONCE)]
+        answers = server.answered(AT_ONCE)
+        assert {(status, line) for _, status, line in answers} == {(200, request)}
+        workers |= {pid for pid, _, _ in answers}
+        if len(workers) == WORKERS:
+            return pages
+    pytest.fail(f"only worker {workers} answered {len(pages)} requests, {AT_ONCE} at once")
 
 
 def fetch(url):
