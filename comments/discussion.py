@@ -8,7 +8,7 @@ the page (with their sections' sizes), then the comments of those threads.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When, Window
 from django.db.models.functions import RowNumber
 
 from comments.models import Comment
@@ -112,84 +112,90 @@ def build_discussion(article, reading=Reading()):
     removed ones keep their place as placeholders so replies keep their context."""
     numbers = {question.pk: n for n, question in enumerate(article.question_list, start=1)}
     sections = {
-        question.pk: Section(question, numbers[question.pk]) for question in article.question_list
+        question.pk: Section(question, numbers[question.pk], page=reading.page)
+        for question in article.question_list
     }
-    sections[None] = Section(None, None)
-    if reading.thread is not None:
-        return _one_thread(article, reading, sections)
-
+    sections[None] = Section(None, None, page=reading.page)
     comments = Comment.objects.filter(article=article)
+    if reading.thread is not None:
+        rows = list(
+            comments.filter(Q(pk=reading.thread, parent__isnull=True) | Q(root=reading.thread))
+            .in_threads("root_id")
+            .order_by(*OLDEST_FIRST)
+        )
+        if not rows or rows[0]["id"] != reading.thread:
+            return Discussion(reading, [], found=False)
+        section = sections[rows[0]["question_id"]]
+        section.threads = _threads(rows)
+        return Discussion(reading, [section])
+
     roots = comments.filter(parent__isnull=True)
     if not reading.whole:
         question = None if reading.section == GENERAL else reading.section
         roots = roots.filter(question=question)
         sections = {question: sections[question]}
+    # Which threads start on this page, and how many each section has: narrow rows only.
     first = (reading.page - 1) * THREADS_PER_PAGE
-    by_section = {"partition_by": [F("question")], "order_by": OLDEST_FIRST}
     page_roots = (
-        roots.annotate(
-            position=Window(RowNumber(), **by_section),
+        roots.holding_a_place()
+        .annotate(
+            position=Window(RowNumber(), partition_by=[F("question")], order_by=OLDEST_FIRST),
             section_size=Window(Count("pk"), partition_by=[F("question")]),
         )
         .filter(position__gt=first, position__lte=first + THREADS_PER_PAGE)
-        .in_threads("section_size")
-        .order_by(*OLDEST_FIRST)
+        .values_list("pk", "question_id", "section_size")
     )
-    for section in sections.values():
-        section.page = reading.page
-    threads = {}
-    for row in page_roots:
-        section = sections[row["question_id"]]
-        section.thread_count = row["section_size"]
-        threads[row["id"]] = _node(row)
-        section.threads.append(threads[row["id"]])
-    _add_replies(threads, comments.filter(root__in=list(threads)), shown=SHOWN_PER_THREAD)
-    found = reading.whole or reading.page == 1 or bool(threads)
-    return Discussion(reading, _in_order(sections), found)
-
-
-def _one_thread(article, reading, sections):
-    rows = list(
-        Comment.objects.filter(article=article)
-        .filter(Q(pk=reading.thread, parent__isnull=True) | Q(root=reading.thread))
-        .in_threads()
-        .order_by(*OLDEST_FIRST)
-    )
-    if not rows or rows[0]["id"] != reading.thread:
-        return Discussion(reading, [], found=False)
-    root = _node(rows[0])
-    section = sections[root.question_id]
-    section.threads = [root]
-    _add_replies({root.pk: root}, rows[1:], shown=None)
-    return Discussion(reading, [section])
-
-
-def _add_replies(threads, replies, *, shown):
-    """Put `replies` (a queryset, or rows already read) under their `threads`: at most `shown`
-    comments of each thread, its first included, or all of them."""
-    if not threads:
-        return
-    if shown is not None:
-        thread_order = {"partition_by": [F("root")], "order_by": OLDEST_FIRST}
-        replies = (
-            replies.annotate(
-                rank=Window(RowNumber(), **thread_order),
-                thread_size=Window(Count("pk"), partition_by=[F("root")]),
+    root_ids = []
+    for pk, question_id, section_size in page_roots:
+        sections[question_id].thread_count = section_size
+        root_ids.append(pk)
+    found = reading.whole or reading.page == 1 or bool(root_ids)
+    if root_ids:
+        # Each thread's first comments, then the cards of all of them in one read.
+        shown_replies = (
+            Comment.objects.filter(root__in=root_ids)
+            .holding_a_place()
+            .annotate(rank=Window(RowNumber(), partition_by=[F("root")], order_by=OLDEST_FIRST))
+            .filter(rank__lt=SHOWN_PER_THREAD)
+            .values("pk")
+        )
+        thread_size = (
+            Comment.objects.filter(root=OuterRef("pk"))
+            .holding_a_place()
+            .order_by()
+            .values("root")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        rows = (
+            Comment.objects.filter(Q(pk__in=root_ids) | Q(pk__in=shown_replies))
+            .annotate(
+                thread_size=Case(
+                    When(parent__isnull=True, then=Subquery(thread_size)),
+                    output_field=IntegerField(),
+                )
             )
-            .filter(rank__lt=shown)
             .in_threads("root_id", "thread_size")
             .order_by(*OLDEST_FIRST)
         )
-    nodes = dict(threads)
-    for row in replies:
-        node = _node(row)
-        root_id = row.get("root_id") or next(iter(threads))
-        if shown is not None:
-            threads[root_id].unshown = max(0, row["thread_size"] - (shown - 1))
-        # A reply whose parent holds no place (spam without replies of its own) joins the root.
-        parent = nodes.get(node.parent_id) or threads[root_id]
-        parent.replies.append(node)
-        nodes[node.pk] = node
+        for root in _threads(rows):
+            sections[root.question_id].threads.append(root)
+    return Discussion(reading, _in_order(sections), found)
+
+
+def _threads(rows):
+    """The thread roots among `rows` (oldest first, so a parent comes before its replies),
+    each with its replies under it."""
+    nodes, roots = {}, []
+    for row in rows:
+        node = nodes[row["id"]] = _node(row)
+        if row["root_id"] is None:
+            node.unshown = max(0, (row.get("thread_size") or 0) - (SHOWN_PER_THREAD - 1))
+            roots.append(node)
+        else:
+            # A reply whose parent holds no place (spam without replies) joins the thread's root.
+            (nodes.get(node.parent_id) or nodes[row["root_id"]]).replies.append(node)
+    return roots
 
 
 def _node(row):
