@@ -103,6 +103,8 @@ def served_pages(site, chromium, draft):
             "article-with-discussion": article,
             "article-reply-form": fetch(reader.context, f"{MISTRAL}?reply_to={comments[0]}"),
             "article-answer-form": fetch(reader.context, f"{MISTRAL}?question={question}"),
+            "article-section-page": fetch(reader.context, f"{MISTRAL}?question={question}&page=1"),
+            "article-thread-page": fetch(reader.context, f"{MISTRAL}?thread={comments[0]}"),
             "tag": fetch(reader.context, "/tags/mistralai/"),
             "category": fetch(reader.context, "/category/aicloud/"),
             "archive-year": fetch(reader.context, "/archive/2026/"),
