@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import MISTRAL, post_comment, recorded_browser, running_site
+from tests.e2e.test_accessibility import axe_source, run_axe  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
 
@@ -102,3 +103,24 @@ def test_a_permalink_opens_the_page_that_holds_the_comment(long_discussion, brow
     page.goto(f"/comments/{replies[-1]}/")
     expect(page).to_have_url(re.compile(rf"\?thread={answers[0]}#comment-{replies[-1]}$"))
     expect(page.locator(f"#comment-{replies[-1]}")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_of_a_long_discussion_have_no_wcag_violations(
+    long_discussion, browse, axe_source, scheme
+):
+    site, question, answers, _ = long_discussion
+    page = browse(site, color_scheme=scheme).page
+    found = {}
+    for path in [
+        MISTRAL,
+        f"{MISTRAL}?question={question}&page=2",
+        f"{MISTRAL}?thread={answers[0]}",
+    ]:
+        page.goto(path)
+        found |= {f"{path} {rule}": nodes for rule, nodes in run_axe(page, axe_source).items()}
+    page.goto(MISTRAL)
+    page.locator("details.thread__folded summary").first.click()
+    found |= {f"open folds {rule}": nodes for rule, nodes in run_axe(page, axe_source).items()}
+
+    assert found == {}
