@@ -372,3 +372,30 @@ def discussed_site(open_site, chromium):
         log_in(desk.page)
         moderate(desk.context, removed, "remove", "advertising")
     return open_site
+
+
+# --- Accessibility ------------------------------------------------------------------------
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make e2e` installs it (npm ci)")
+    return AXE.read_text()
+
+
+def run_axe(page, axe_source, *, preload=True):
+    """What axe-core finds on the page as it is now: {rule id: [element selectors]}."""
+    page.evaluate(axe_source)
+    results = page.evaluate(
+        """([tags, preload]) => axe.run(document, {
+            runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], preload,
+        })""",
+        [WCAG_21_AA, preload],
+    )
+    return {
+        violation["id"]: [" ".join(node["target"]) for node in violation["nodes"]]
+        for violation in results["violations"]
+    }

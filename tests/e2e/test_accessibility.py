@@ -7,12 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import AXE, MISTRAL, log_in, post_comment
+from tests.e2e.conftest import MISTRAL, log_in, post_comment, run_axe
 
 pytestmark = pytest.mark.e2e
 
 SCHEMES = pytest.mark.parametrize("scheme", ["light", "dark"])
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 READER_PAGES = [
     "/",
     MISTRAL,
@@ -22,28 +21,6 @@ READER_PAGES = [
     "/search/?q=mistral",
     "/moderation/",
 ]
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make e2e` installs it (npm ci)")
-    return AXE.read_text()
-
-
-def run_axe(page, axe_source, *, preload=True):
-    """What axe-core finds on the page as it is now: {rule id: [element selectors]}."""
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        """([tags, preload]) => axe.run(document, {
-            runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'], preload,
-        })""",
-        [WCAG_21_AA, preload],
-    )
-    return {
-        violation["id"]: [" ".join(node["target"]) for node in violation["nodes"]]
-        for violation in results["violations"]
-    }
 
 
 @SCHEMES

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MISTRAL, post_comment, recorded_browser, running_site
-from tests.e2e.test_accessibility import axe_source, run_axe  # noqa: F401 (a fixture)
+from tests.e2e.conftest import MISTRAL, post_comment, recorded_browser, run_axe, running_site
 
 pytestmark = pytest.mark.e2e
 
