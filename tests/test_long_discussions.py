@@ -41,7 +41,7 @@ def test_a_section_shows_its_first_threads_and_links_to_the_next_page(
     assert roots[THREADS_PER_PAGE].pk not in on_page
     url = mistral.get_absolute_url()
     assert f'href="{url}?question={question.pk}&amp;page=2#question-{question.pk}"' in html
-    assert "More answers to this question (15 more threads)" in html
+    assert "15 more answers to this question →" in html
 
 
 def test_later_pages_of_a_section_work_without_javascript(client, mistral, long_question):

@@ -54,7 +54,7 @@ def test_reader_pages_through_the_answers_to_a_question(long_discussion, browse,
     expect(section.locator(f"#comment-{answers[9]}")).to_be_visible()
     expect(section.locator(f"#comment-{answers[10]}")).to_have_count(0)
 
-    section.get_by_role("link", name=re.compile("More answers to this question")).click()
+    section.get_by_role("link", name=re.compile("15 more answers to this question")).click()
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
     expect(page.locator(f"#comment-{answers[10]}")).to_be_visible()
     page.get_by_role("link", name="Later →").click()
