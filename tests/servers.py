@@ -25,6 +25,8 @@ from django.conf import settings
 from psycopg import sql
 
 STARTUP_TIMEOUT = 30
+# What a test asks to learn that a server answers.
+PROBE = "/healthz"
 
 
 def free_port():
