@@ -48,3 +48,11 @@ def client_hash(request):
     return salted_hmac(
         "mistralnews.comments.client-ip", client_address(request), algorithm="sha256"
     ).hexdigest()
+
+
+def address_hash(email):
+    """An email address as an HMAC under the secret key: what rate limits count a verified
+    address's actions under, without keeping the address in their counters."""
+    return salted_hmac(
+        "mistralnews.comments.address", email.strip().lower(), algorithm="sha256"
+    ).hexdigest()

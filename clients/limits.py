@@ -24,7 +24,9 @@ from clients.models import RateBucket
 
 # Each limit's name, and the setting that holds its rates.
 LIMITS = {
+    # Comments from one network (an IPv4 address or IPv6 /64), and from one verified address.
     "comment": "COMMENTS_RATE_LIMIT",
+    "comment-address": "COMMENTS_ADDRESS_RATE_LIMIT",
 }
 RATE = re.compile(r"(?P<count>[1-9]\d*)/(?P<amount>[1-9]\d*)?(?P<unit>[smh])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
@@ -79,6 +81,11 @@ def take(name, client, now=None):
     if settings.REDIS_URL:
         return _take_in_redis(_redis(settings.REDIS_URL), f"{name}:{client}", now, limit)
     return _take_in_database(name, client, now, limit)
+
+
+def longest(name):
+    """The longest window, in seconds, of the limit `name` (0 when it is off)."""
+    return _longest(rates(name)) if rates(name) else 0
 
 
 def _longest(limit):
@@ -155,3 +162,10 @@ def _take_in_redis(client, name, now, limit):
                 return None
             except WatchError:
                 continue
+
+
+def forget_idle(now):
+    """Delete database counters no action has touched for a day (longer than any window);
+    how many."""
+    deleted, _ = RateBucket.objects.filter(updated_at__lt=now - timedelta(days=1)).delete()
+    return deleted

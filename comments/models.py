@@ -239,3 +239,30 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: comment {self.comment_id}"
+
+
+class VerifiedAddress(models.Model):
+    """An email address whose owner followed a verification link sent to it. Comments posted
+    with it from a browser that holds its verification count against the address's own rate
+    limit, and, once one of them is approved, skip the first-time hold."""
+
+    email = models.EmailField(max_length=254, unique=True)
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "verified addresses"
+
+    def __str__(self):
+        return self.email
+
+
+class UsedLink(models.Model):
+    """A signed link that works once (comments/links.py), recorded when it is used: the
+    signature says the site made it, this says it was not used before."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    purpose = models.CharField(max_length=32)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.purpose} link used {self.used_at:%Y-%m-%d %H:%M}"

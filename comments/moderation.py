@@ -10,7 +10,8 @@ from comments.lifecycle import Event, announce
 from comments.models import Comment, ModerationEvent
 
 POLICIES = {
-    "first-time": "hold comments from an email with no approved comment yet",
+    "first-time": "hold comments unless their address is verified in the browser they come "
+    "from and has an approved comment",
     "all": "hold every comment",
     "open": "publish every comment at once",
 }
@@ -38,14 +39,19 @@ def policy_is_known(app_configs, **kwargs):
     ]
 
 
-def initial_status(comment):
-    """The status a new comment gets under the moderation policy."""
+def initial_status(comment, *, verified_here):
+    """The status a new comment gets under the moderation policy. `verified_here`: the browser
+    it comes from holds its address's verification. An address typed in another browser
+    proves nothing: anyone may know it."""
     policy = settings.COMMENTS_MODERATION
     if policy == "all" or comment.link_count >= HELD_LINK_COUNT:
         return Comment.Status.PENDING
     if policy == "open":
         return Comment.Status.APPROVED
-    known_author = Comment.objects.visible().filter(author_email=comment.author_email).exists()
+    known_author = (
+        verified_here
+        and Comment.objects.visible().filter(author_email=comment.author_email).exists()
+    )
     return Comment.Status.APPROVED if known_author else Comment.Status.PENDING
 
 

@@ -7,9 +7,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from clients import limits
+from clients.identity import address_hash
 from comments import moderation
+from comments.commenters import Commenter
 from comments.lifecycle import Event, announce
 from comments.models import Comment
+from comments.verification import is_verified_here
 
 DUPLICATE_WINDOW = timedelta(hours=1)
 
@@ -27,10 +30,19 @@ class CommentRejected(Exception):
 class PostingTooFast(CommentRejected):
     status = 429
 
-    def __init__(self, retry_after):
+    def __init__(self, retry_after, *, own):
+        """`own`: the limit the reader reached is their own (this browser posted a moment
+        ago, or its verified address did), not their network's."""
+        if own:
+            why = "You are commenting too quickly."
+        else:
+            why = (
+                "Many comments have just come from your network (an office, a school or a "
+                "mobile network can share one address). Verifying your email address gives "
+                "you a limit of your own."
+            )
         super().__init__(
-            f"You are commenting too quickly. Please wait {retry_after} seconds and post again; "
-            "your comment is still here."
+            f"{why} Please wait {retry_after} seconds and post again; your comment is still here."
         )
         self.retry_after = retry_after
 
@@ -40,10 +52,20 @@ class DuplicateComment(CommentRejected):
         super().__init__("You have already posted this comment here.")
 
 
-def post_comment(comment):
+def post_comment(comment, author=None):
     """Store `comment` with the status the moderation policy gives it, or raise
-    CommentRejected. Nothing is written when it is rejected."""
+    CommentRejected. Nothing is written when it is rejected. `author`: the commenter as their
+    browser remembers them.
+
+    A comment whose address is verified in this browser counts against the address's own
+    limit; any other counts against its network's (the client's address)."""
     comment.render()  # Markdown runs before the write transaction, not inside it.
+    author = author or Commenter()
+    verified_here = is_verified_here(author, comment.author_email)
+    if verified_here:
+        limit, client = "comment-address", address_hash(comment.author_email)
+    else:
+        limit, client = "comment", comment.ip_hash
     with transaction.atomic():
         if connection.features.has_select_for_update:
             # Serialises posts to one article, so two identical posts racing each other cannot
@@ -58,10 +80,11 @@ def post_comment(comment):
         ).exists():
             raise DuplicateComment()
         # Last check: flood control in Redis counts the post as it lets it through.
-        if wait := limits.take("comment", comment.ip_hash, now):
-            raise PostingTooFast(wait)
+        if wait := limits.take(limit, client, now):
+            own = verified_here or author.posted_within(limits.longest(limit))
+            raise PostingTooFast(wait, own=own)
         comment.created_at = now
-        comment.status = moderation.initial_status(comment)
+        comment.status = moderation.initial_status(comment, verified_here=verified_here)
         comment.save()
         announce(Event.POSTED, Comment.objects.filter(pk=comment.pk))
     return comment

@@ -1,8 +1,14 @@
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from articles.models import Article
+from comments import verification
+from comments.commenters import commenter, remember
+from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
 from comments.permalinks import location
 
@@ -29,3 +35,42 @@ class ModerationLogView(ListView):
 
     def get_queryset(self):
         return ModerationEvent.objects.for_public_log()
+
+
+def link_refused(request, refused):
+    """The page of a signed link that does nothing, saying why; 400."""
+    return TemplateResponse(
+        request, "comments/link_refused.html", {"reason": refused.reason}, status=400
+    )
+
+
+@never_cache
+def verify(request, token):
+    """A verification link: a page with one button (so that a mail program opening links by
+    itself verifies nothing), which verifies the address in this browser."""
+    try:
+        if request.method == "POST":
+            payload = verification.verify(token)
+        else:
+            payload = verification.check(token)
+    except LinkRefused as refused:
+        return link_refused(request, refused)
+    article = Article.objects.published().filter(pk=payload.get("article")).first()
+    context = {"email": payload["email"], "article": article}
+    if request.method != "POST":
+        return TemplateResponse(request, "comments/verify.html", context)
+    response = TemplateResponse(request, "comments/verified.html", context)
+    remember(response, request, commenter(request).after_verifying(payload["email"]))
+    return response
+
+
+def privacy(request):
+    """What the site keeps about readers and commenters, why, and for how long."""
+    return TemplateResponse(
+        request,
+        "comments/privacy.html",
+        {
+            "retention_days": settings.COMMENTS_RETENTION_DAYS,
+            "verification_hours": verification.MAX_AGE // 3600,
+        },
+    )

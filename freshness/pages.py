@@ -23,16 +23,21 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 # Query parameters that select a shared copy of a page: each view reads the ones it uses and
 # keys its copy on their normalised values (the page number, the question a form answers);
 # any other parameter is ignored and gets the same copy.
-SHARED_QUERY = frozenset({"page", "question"})
+SHARED_QUERY = frozenset({"page", "question", "thread"})
 # Query parameters that make a page the reader's own.
 PER_READER_QUERY = frozenset({"reply_to"})
 
 # The signed cookie listing a reader's comments that await moderation (comments.pending).
 PENDING_COMMENTS_COOKIE = "pending_comments"
-# Cookies that make every page the reader's own: their comments awaiting moderation, and a
-# logged-in editor's session (editors see their own controls). The CSRF cookie keeps pages
-# shared; cookies the site does not set are not read, so they change nothing either.
-PER_READER_COOKIES = frozenset({PENDING_COMMENTS_COOKIE, settings.SESSION_COOKIE_NAME})
+# The signed cookie that remembers a commenter in their browser: name, email, the addresses
+# verified there, their comments (comments.commenters).
+COMMENTER_COOKIE = "commenter"
+# Cookies that make a page the reader's own, on every page: a logged-in editor's session
+# (editors see their own controls). A page that reads more of the reader's cookies names them
+# (the article page: their comments awaiting moderation, and what fills in their comment form).
+# The CSRF cookie keeps pages shared; cookies the site does not set, or a page does not read,
+# change nothing either.
+PER_READER_COOKIES = frozenset({settings.SESSION_COOKIE_NAME})
 
 
 class Audience(Enum):
@@ -40,11 +45,12 @@ class Audience(Enum):
     PER_READER = "per-reader"
 
 
-def audience(request):
-    """Whether the page `request` asks for is shared or the reader's own."""
+def audience(request, reads=frozenset()):
+    """Whether the page `request` asks for is shared or the reader's own; `reads`: the cookies
+    of the reader's the page shows something of, beyond PER_READER_COOKIES."""
     if request.method not in ("GET", "HEAD"):
         return Audience.PER_READER
-    if PER_READER_QUERY.intersection(request.GET) or PER_READER_COOKIES.intersection(
+    if PER_READER_QUERY.intersection(request.GET) or (PER_READER_COOKIES | reads).intersection(
         request.COOKIES
     ):
         return Audience.PER_READER

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from clients.identity import client_hash
+from comments.commenters import commenter, remember
 from comments.discussion import GENERAL, Reading, discussion_for
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
@@ -26,8 +27,20 @@ from comments.pending import pending_comments, remember_pending
 from comments.permalinks import location
 from comments.posting import CommentRejected, PostingTooFast, post_comment
 from comments.structured_data import newest_comments
-from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
+from freshness.pages import (
+    COMMENTER_COOKIE,
+    PENDING_COMMENTS_COOKIE,
+    Audience,
+    audience,
+    caching_on,
+    page_key,
+    per_reader,
+    serve_shared,
+)
 
+# The reader's cookies the page shows something of: their comments awaiting moderation, and
+# their name and email in the comment form.
+READER_COOKIES = frozenset({PENDING_COMMENTS_COOKIE, COMMENTER_COOKIE})
 TEMPLATE = "articles/article_detail.html"
 PREVIEW_TEMPLATE = "articles/article_preview.html"
 
@@ -79,7 +92,13 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         raise Http404("No such part of the discussion.")
     if form is None:
         replying_to = _replying_to(article, request.GET.get("reply_to"))
-        initial = {"parent": replying_to and replying_to.pk}
+        # A commenter's browser remembers their name and email (a page of their own, then).
+        author = commenter(request)
+        initial = {
+            "parent": replying_to and replying_to.pk,
+            "author_name": author.name,
+            "author_email": author.email,
+        }
         if (question := _question(article, request.GET.get("question"))) is not None:
             initial["question"] = question
         form = CommentForm(article=article, initial=initial)
@@ -108,7 +127,7 @@ def article_view(request, slug):
     # The article alone: its category, tags, questions and comments are read only when the
     # page is rendered, not when it comes from the cache.
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if audience(request) is Audience.PER_READER:
+    if audience(request, reads=READER_COOKIES) is Audience.PER_READER:
         return per_reader(render_article_page(request, article))
     if not caching_on():
         return render_article_page(request, article)
@@ -155,11 +174,12 @@ def _post(request, slug):
 
     form = CommentForm(request.POST, article=article)
     status, headers = 400, {}
+    author = commenter(request)
     if form.is_valid():
         comment = form.build_comment()
         comment.ip_hash = client_hash(request)
         try:
-            post_comment(comment)
+            post_comment(comment, author)
         except CommentRejected as rejection:
             form.add_error(None, rejection.message)
             status = rejection.status
@@ -169,6 +189,7 @@ def _post(request, slug):
             response = HttpResponseRedirect(location(comment), status=303)
             if comment.status == Comment.Status.PENDING:
                 remember_pending(response, request, comment)
+            remember(response, request, author.after_posting(comment))
             return response
     return per_reader(
         render_article_page(request, article, form=form, status=status, headers=headers)

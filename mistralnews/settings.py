@@ -300,6 +300,12 @@ SITE_NAME = env.str("SITE_NAME", default="mistralnews")
 # Comments: "first-time" holds comments from an email with no approved comment yet,
 # "all" holds every comment, "open" publishes at once (see comments/moderation.py).
 COMMENTS_MODERATION = env.str("COMMENTS_MODERATION", default="first-time")
+# Days after which a comment's IP hash, and its email address unless it was verified, are
+# erased (manage.py erase_expired_personal_data, run daily by the task worker's timer).
+COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", default=180)
 # How often one client (clients.identity) may post a comment: comma-separated count/period
 # rates (s, m, h), or "off". Each rate limit of clients.limits has a setting like this one.
 COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="1/15s,5/10m")
+# The same for comments whose address is verified in the browser they come from: counted per
+# address, so readers who share a network do not share a limit.
+COMMENTS_ADDRESS_RATE_LIMIT = env.str("COMMENTS_ADDRESS_RATE_LIMIT", default="1/15s,5/10m")

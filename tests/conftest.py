@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Article, Category
 from comments.lifecycle import Event, announce
 from comments.models import Comment
+from comments.verification import verification_url
 from tests import servers
 
 MISTRAL_SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
@@ -57,7 +58,7 @@ def mistral(db):
 def open_comments(settings):
     """Comments published at once and no flood control, for tests about something else."""
     settings.COMMENTS_MODERATION = "open"
-    settings.COMMENTS_RATE_LIMIT = "off"
+    settings.COMMENTS_RATE_LIMIT = settings.COMMENTS_ADDRESS_RATE_LIMIT = "off"
 
 
 @pytest.fixture
@@ -158,3 +159,11 @@ def redis_cache(settings, redis_server):
     }
     yield redis_server
     caches["default"].clear()
+
+
+def verify_in(client, email, article=None):
+    """Follow the verification link for `email` in `client`'s browser, as its owner would."""
+    path = verification_url(email, article).split("://", 1)[1].split("/", 1)[1]
+    response = client.post(f"/{path}")
+    assert response.status_code == 200, response.content
+    return response

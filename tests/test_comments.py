@@ -8,7 +8,7 @@ from django.test import Client
 from comments.discussion import SHOWN_PER_THREAD, THREADS_PER_PAGE
 from comments.models import MAX_DEPTH, Comment, ModerationEvent
 from comments.moderation import moderate
-from tests.conftest import comment_form_data, comments_url
+from tests.conftest import comment_form_data, comments_url, verify_in
 
 
 def post(client, article, remote_addr="127.0.0.1", **fields):
@@ -53,9 +53,13 @@ def test_ip_is_stored_only_as_a_keyed_hash(client, mistral, open_comments):
 
 def test_email_is_never_shown(client, mistral, open_comments):
     post(client, mistral, author_email="private.person@example.com")
+    reader = Client()
 
-    assert "private.person" not in client.get(mistral.get_absolute_url()).content.decode()
-    assert "private.person" not in client.get("/").content.decode()
+    assert "private.person" not in reader.get(mistral.get_absolute_url()).content.decode()
+    assert "private.person" not in reader.get("/").content.decode()
+    # Only the poster's own browser fills it into their next comment form.
+    own_page = client.get(mistral.get_absolute_url()).content.decode()
+    assert 'value="private.person@example.com"' in own_page
 
 
 def test_answer_to_a_question_appears_in_that_questions_section(client, mistral, open_comments):
@@ -222,20 +226,33 @@ def test_held_notice_goes_once_the_comment_is_approved(client, mistral, settings
 
 def test_forged_held_cookie_shows_nothing(client, mistral, make_comment):
     pending = make_comment(mistral, status=Comment.Status.PENDING, body="Someone else's.")
-    client.cookies["held_comments"] = str(pending.pk)
+    client.cookies["pending_comments"] = str(pending.pk)
 
     assert "Someone else" not in client.get(mistral.get_absolute_url()).content.decode()
 
 
-def test_first_time_policy_approves_authors_with_an_approved_comment(
+def test_first_time_policy_approves_authors_verified_here_with_an_approved_comment(
     client, mistral, make_comment, settings
 ):
     settings.COMMENTS_RATE_LIMIT = "off"
     make_comment(mistral, author_email="camille@example.com")
+    verify_in(client, "camille@example.com")
 
     post(client, mistral, author_email="Camille@Example.com", body="Welcome back.")
 
     assert Comment.objects.get(body="Welcome back.").status == Comment.Status.APPROVED
+
+
+def test_an_approved_address_typed_in_another_browser_is_held(
+    client, mistral, make_comment, settings
+):
+    settings.COMMENTS_RATE_LIMIT = "off"
+    make_comment(mistral, author_email="camille@example.com")
+    verify_in(Client(), "camille@example.com")  # verified, but in another browser
+
+    post(client, mistral, author_email="camille@example.com", body="Impersonating Camille.")
+
+    assert Comment.objects.get(body="Impersonating Camille.").status == Comment.Status.PENDING
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
 from comments.posting import post_comment
 from freshness.pages import Audience, audience
+from mistralnews.article_page import READER_COOKIES
 from tests.conftest import comment_form_data, comments_url
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -233,22 +234,27 @@ def test_a_question_link_is_a_shared_page_of_its_own(client, mistral, django_ass
     assert TOKEN.sub("", junk) == TOKEN.sub("", plain), "an unknown question gets the plain copy"
 
 
+ARTICLE = READER_COOKIES  # the cookies the article page reads
+
+
 @pytest.mark.parametrize(
-    ("path", "query", "cookies", "expected"),
+    ("query", "cookies", "reads", "expected"),
     [
-        ("/", {}, {}, Audience.SHARED),
-        ("/", {"page": "2", "utm_source": "feed"}, {"csrftoken": "x", "_ga": "y"}, Audience.SHARED),
-        ("/articles/a/", {"question": "3"}, {}, Audience.SHARED),
-        ("/articles/a/", {"reply_to": "3"}, {}, Audience.PER_READER),
-        ("/articles/a/", {}, {"pending_comments": "x"}, Audience.PER_READER),
-        ("/", {}, {settings.SESSION_COOKIE_NAME: "x"}, Audience.PER_READER),
+        ({}, {}, (), Audience.SHARED),
+        ({"page": "2", "utm_source": "feed"}, {"csrftoken": "x", "_ga": "y"}, (), Audience.SHARED),
+        ({"question": "3", "thread": "4"}, {"csrftoken": "x"}, ARTICLE, Audience.SHARED),
+        ({"reply_to": "3"}, {}, ARTICLE, Audience.PER_READER),
+        ({}, {"pending_comments": "x"}, ARTICLE, Audience.PER_READER),
+        ({}, {"commenter": "x"}, ARTICLE, Audience.PER_READER),
+        ({}, {"pending_comments": "x", "commenter": "y"}, (), Audience.SHARED),  # a list
+        ({}, {settings.SESSION_COOKIE_NAME: "x"}, (), Audience.PER_READER),
     ],
 )
-def test_one_rule_says_which_pages_are_shared(rf, path, query, cookies, expected):
-    request = rf.get(path, query)
+def test_one_rule_says_which_pages_are_shared(rf, query, cookies, reads, expected):
+    request = rf.get("/", query)
     request.COOKIES.update(cookies)
 
-    assert audience(request) is expected
+    assert audience(request, reads=frozenset(reads)) is expected
 
 
 def test_text_in_a_comment_never_becomes_a_readers_csrf_token(mistral, open_comments):
@@ -273,6 +279,7 @@ RENEWS_NOTHING = {
     "freshness/versions.py:renew": "it is the function that renews",
     "clients/limits.py:_take_in_database": "rate-limit counters are on no page",
     "comments/cards.py:render_all_cards": "renews its articles by update (migrations' models)",
+    "comments/retention.py:erase_expired": "erases IP hashes and addresses, never on a page",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}
