@@ -36,10 +36,17 @@ def free_port():
 
 
 def production_env(**variables):
-    """The environment of a production process: this one's, less every setting of ours."""
-    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_")
+    """The environment of a production process: this one's, less every setting of ours, with
+    email going nowhere unless `variables` say otherwise."""
+    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
     clean = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
-    return {**clean, "DJANGO_SETTINGS_MODULE": "mistralnews.settings", **variables}
+    return {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "mistralnews.settings",
+        "EMAIL_URL": "dummymail://",
+        "DEFAULT_FROM_EMAIL": "news@localhost",
+        **variables,
+    }
 
 
 def manage(*args, env, stdin=None):
