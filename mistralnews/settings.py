@@ -26,8 +26,8 @@ if DEBUG:
     _port = env.int("PORT", default=8000)
     SITE_URL = env.str("DJANGO_SITE_URL", default=f"http://127.0.0.1:{_port}")
     # Emails are printed where the task worker runs (`make run`'s terminal).
-    EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
-    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="news@localhost")
+    EMAIL_URL = env.str("EMAIL_URL", default="") or "consolemail://"
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or "news@localhost"
 else:
     _missing = [
         name

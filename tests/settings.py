@@ -11,7 +11,7 @@ for name, value in {
     "DJANGO_SITE_URL": "http://testserver",
     # Django's test runner keeps what is sent in django.core.mail.outbox whatever this says.
     "EMAIL_URL": "dummymail://",
-    "DEFAULT_FROM_EMAIL": "news@testserver",
+    "DEFAULT_FROM_EMAIL": "news@localhost",
 }.items():
     os.environ.setdefault(name, value)
 
