@@ -110,7 +110,7 @@ def test_a_delivery_task_run_twice_sends_once(queue, run_tasks, smtp):
     assert reload(email).attempts == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_running_the_same_delivery_at_once_send_it_once(smtp):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writer at a time; make test-postgres runs this")
