@@ -1,9 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from outbox.schedule import run_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -22,12 +25,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every=None, **options):
+        if every is None:
+            self.run_once(options["verbosity"])
+            return
         while True:
-            for name in run_due():
-                if options["verbosity"] > 1:
-                    self.stdout.write(f"Ran {name}")
-            if every is None:
-                return
+            try:
+                self.run_once(options["verbosity"])
+            except DatabaseError:
+                # A database that is away or busy for a moment: the next pass tries again.
+                logger.exception("Periodic jobs could not run")
             # As a request would: drop a connection the database closed meanwhile.
             close_old_connections()
             time.sleep(every)
+
+    def run_once(self, verbosity):
+        for name in run_due():
+            if verbosity > 1:
+                self.stdout.write(f"Ran {name}")
