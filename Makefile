@@ -1,7 +1,7 @@
 # mistralnews: `make run` serves the site, `make test` checks it. Both set up .venv first.
-# `make serve` runs it as in production; `make test-postgres` and `make test-scaleout` check it
-# on PostgreSQL and Redis; `make e2e` in Chromium; `make test-nginx` behind deploy/nginx.conf;
-# `make test-load` under load and crashes;
+# `make serve` runs it as in production and `make worker` sends its email; `make test-postgres`
+# and `make test-scaleout` check it on PostgreSQL and Redis; `make e2e` in Chromium;
+# `make test-nginx` behind deploy/nginx.conf; `make test-load` under load and crashes;
 # `make bench` against the framework floor; `make backup` and `make restore FILE=...` save
 # and bring back its database.
 PYTHON ?= python3
@@ -9,7 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Tests run with production settings (DEBUG off) and throwaway secrets, over plain HTTP.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
-	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SITE_URL=http://testserver
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SITE_URL=http://testserver EMAIL_URL=dummymail:// \
+	DEFAULT_FROM_EMAIL=news@localhost
 
 # make run: the development server's port on 127.0.0.1.
 PORT ?= 8000
@@ -17,7 +18,7 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install install-site run serve test lint bench test-postgres test-scaleout test-load \
+.PHONY: install install-site run serve worker test lint bench test-postgres test-scaleout test-load \
 	load e2e install-chromium install-java backup restore install-redis test-nginx install-nginx \
 	fixture mutate mutate-limits clean
 
@@ -38,20 +39,30 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-site
 
+# The development server, the task worker (emails printed here) and the periodic jobs together;
+# Ctrl-C stops all three (scripts/together.sh).
 run: install-site
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py seed
 	@echo "Editor login for /admin/: DJANGO_DEBUG=1 $(PY) manage.py create_editor alice --email alice@example.com"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "A test email, printed by the worker: DJANGO_DEBUG=1 $(PY) manage.py queue_test_email you@example.com"
+	DJANGO_DEBUG=1 scripts/together.sh '$(PY) manage.py runserver 127.0.0.1:$(PORT)' \
+	  '$(PY) manage.py db_worker' '$(PY) manage.py run_periodic --every 60'
 
-# Production settings: needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL
-# (README, "Production").
+# Production settings: needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DJANGO_SITE_URL, EMAIL_URL
+# and DEFAULT_FROM_EMAIL (README, "Production"). Emails wait in the database until `make worker`
+# (or its systemd units, docs/operations.md) sends them.
 # No control socket: gunicornc is not used, and all instances would share ~/.gunicorn.
 serve: install-site
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/gunicorn mistralnews.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) \
 	  --no-control-socket
+
+# The task worker and the periodic jobs, with the environment of `make serve`: one or more per
+# site (several at once on PostgreSQL); docs/operations.md, "Email and the task worker".
+worker: install-site
+	scripts/together.sh '$(PY) manage.py db_worker' '$(PY) manage.py run_periodic --every 60'
 
 lint: install
 	$(VENV)/bin/ruff check .

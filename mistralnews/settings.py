@@ -2,7 +2,8 @@
 
 Every setting an operator may change is an environment variable listed in README.md.
 Local development sets DJANGO_DEBUG=1 and gets safe defaults; with DEBUG off (production)
-the secret key, allowed hosts and site URL must be given, or the site refuses to start.
+the secret key, allowed hosts, site URL and email settings must be given, or the site refuses to
+start.
 """
 
 from datetime import timedelta
@@ -24,10 +25,19 @@ if DEBUG:
     # The development server's address: `make run` serves on PORT (8000 unless told).
     _port = env.int("PORT", default=8000)
     SITE_URL = env.str("DJANGO_SITE_URL", default=f"http://127.0.0.1:{_port}")
+    # Emails are printed where the task worker runs (`make run`'s terminal).
+    EMAIL_URL = env.str("EMAIL_URL", default="") or "consolemail://"
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="") or "news@localhost"
 else:
     _missing = [
         name
-        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL")
+        for name in (
+            "DJANGO_SECRET_KEY",
+            "DJANGO_ALLOWED_HOSTS",
+            "DJANGO_SITE_URL",
+            "EMAIL_URL",
+            "DEFAULT_FROM_EMAIL",
+        )
         if not env.str(name, default="")
     ]
     if _missing:
@@ -42,6 +52,10 @@ else:
     # The site's origin, e.g. https://news.example.org (no trailing slash): every absolute URL
     # it prints starts with it, whatever Host a request names (mistralnews/site_url.py).
     SITE_URL = env.str("DJANGO_SITE_URL")
+    # No console fallback: readers' verification links would end up in the server's log
+    # instead of their mailbox. `consolemail://` says so on purpose (outbox/checks.py).
+    EMAIL_URL = env.str("EMAIL_URL")
+    DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL")
 
 INSTALLED_APPS = [
     # Before the admin, whose templates it extends.
@@ -60,6 +74,11 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "snapshots",
+    # Background work: Django's tasks API (the django-tasks backport until Django 6) with tasks
+    # stored in the database, and the email the site sends through it.
+    "django_tasks",
+    "django_tasks_db",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +315,30 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = env.str("SITE_NAME", default="mistralnews")
+
+# Background work (outbox/, docs/operations.md): tasks wait in the database until a worker
+# (`manage.py db_worker`) runs them, so none is lost while no worker runs. Tests use the same
+# backend and run the tasks themselves.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email, from one URL (django-environ): smtp+tls://user:pass@host:587 (STARTTLS) or
+# smtp+ssl://user:pass@host:465 (TLS from the start) in production; smtp:// only to a relay on
+# this machine; consolemail:// prints them. outbox/checks.py reports a URL it cannot use.
+try:
+    _email = environ.Env.email_url_config(EMAIL_URL)
+except (ImproperlyConfigured, ValueError):
+    _email = None  # reported by the check, which names what is wrong
+if _email:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+# Seconds one exchange with the mail server may take; Django's default waits for ever, and a
+# worker stuck on a silent server sends nothing else.
+EMAIL_TIMEOUT = 30
 
 # Comments: "first-time" holds comments from an email with no approved comment yet,
 # "all" holds every comment, "open" publishes at once (see comments/moderation.py).

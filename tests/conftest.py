@@ -167,3 +167,48 @@ def verify_in(client, email, article=None):
     response = client.post(f"/{path}")
     assert response.status_code == 200, response.content
     return response
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (servers.SMTPServer), stopped after the test."""
+    with servers.SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp(settings, smtp_server):
+    """Email sent in this process goes to `smtp_server` over SMTP, as in production."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    return smtp_server
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the tasks waiting in the database until none is ready, here and now, as the worker
+    (`manage.py db_worker`) would; answers what each returned, in order. Tasks queued to run
+    later wait, as they would for the worker."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="tests", excluded_queue_names=[],
+    )  # fmt: skip
+
+    def run(limit=100):
+        returned = []
+        while (result := DBTaskResult.objects.ready().first()) is not None:
+            assert len(returned) < limit, "tasks keep queueing tasks"
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            result.refresh_from_db()
+            assert result.status == "SUCCESSFUL", result.traceback
+            returned.append(result.return_value)
+        return returned
+
+    return run

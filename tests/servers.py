@@ -1,10 +1,13 @@
-"""Real servers for the tests and benchmarks that need them: redis-server, gunicorn and nginx,
-on loopback only, and fresh databases for them.
+"""Real servers for the tests and benchmarks that need them: redis-server, gunicorn, nginx, an
+SMTP server and the task worker, on loopback only, and fresh databases for them.
 
 Each server is started on a free 127.0.0.1 port, waited for with a bounded timeout, and
 stopped by its process id.
 """
 
+import asyncio
+import email
+import email.policy
 import os
 import re
 import secrets
@@ -12,15 +15,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psycopg
 import redis
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from psycopg import sql
 
@@ -36,10 +41,17 @@ def free_port():
 
 
 def production_env(**variables):
-    """The environment of a production process: this one's, less every setting of ours."""
-    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_")
+    """The environment of a production process: this one's, less every setting of ours, with
+    email going nowhere unless `variables` say otherwise."""
+    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
     clean = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
-    return {**clean, "DJANGO_SETTINGS_MODULE": "mistralnews.settings", **variables}
+    return {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "mistralnews.settings",
+        "EMAIL_URL": "dummymail://",
+        "DEFAULT_FROM_EMAIL": "news@localhost",
+        **variables,
+    }
 
 
 def manage(*args, env, stdin=None):
@@ -307,3 +319,129 @@ def fresh_database(folder, server_url=None):
             server.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+class SMTPServer:
+    """An SMTP server (aiosmtpd) on a free loopback port, in a thread of its own, keeping every
+    message it accepts in `messages` (parsed, `email.message.EmailMessage`).
+
+    It answers RCPT for an address in `refused` with 550, and the next N tries for an address
+    in `deferred` ({address: N}) with 451; both may change while it runs. While `hold()` is on,
+    it keeps each message as its DATA ends but waits to answer (`receiving` is then set), as a
+    slow server would: a sender that dies meanwhile cannot know whether it was taken.
+    """
+
+    def __init__(self):
+        self.messages = []
+        self.refused = set()
+        self.deferred = {}
+        self.receiving = threading.Event()
+        self._held = threading.Event()
+        self.port = free_port()
+        self._controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    @property
+    def url(self):
+        """EMAIL_URL for it: plain SMTP, fit for loopback only."""
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def to(self, address):
+        """The messages accepted for `address`."""
+        return [message for message in self.messages if message["To"] == address]
+
+    def wait_for(self, count, timeout=STARTUP_TIMEOUT):
+        """Wait (a bounded time) until `count` messages were accepted; answers them all."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(self.messages) >= count, f"{len(self.messages)} of {count} messages arrived"
+        return list(self.messages)
+
+    @contextmanager
+    def hold(self):
+        self._held.set()
+        try:
+            yield
+        finally:
+            self._held.clear()
+
+    def stop(self):
+        self._held.clear()
+        self._controller.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class _Collector:
+    """aiosmtpd's handler for SMTPServer."""
+
+    def __init__(self, server):
+        self.server = server
+
+    async def handle_RCPT(self, smtp, session, envelope, address, rcpt_options):
+        if address in self.server.refused:
+            return "550 5.1.1 No such mailbox"
+        if self.server.deferred.get(address, 0) > 0:
+            self.server.deferred[address] -= 1
+            return "451 4.7.1 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, smtp, session, envelope):
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.server.messages.append(parsed)
+        self.server.receiving.set()
+        while self.server._held.is_set():
+            await asyncio.sleep(0.02)
+        return "250 Message accepted"
+
+
+class TaskWorker:
+    """The task worker, `manage.py db_worker`, polling every `interval` seconds, with `env`
+    (production settings), its output in `log_path`. Its process group is its own, so `kill()`
+    can crash it as a power cut or the OOM killer would."""
+
+    def __init__(self, env, log_path, interval=0.1):
+        self.log_path = log_path
+        with log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable, "manage.py", "db_worker", "--interval", str(interval),
+                    "--no-startup-delay", "--no-reload",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        try:
+            _wait_until(self._started, self.process, "db_worker", log_path)
+        except BaseException:
+            self.kill()
+            raise
+
+    def _started(self):
+        return "Starting worker" in self.log_path.read_text()
+
+    def kill(self):
+        """SIGKILL it, wherever it is."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        """Stop it gracefully (it finishes the task it runs), or kill it if that takes long."""
+        if self.process.poll() is None:
+            _stop(self.process, kill=self.kill)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()

@@ -9,6 +9,9 @@ for name, value in {
     "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_SITE_URL": "http://testserver",
+    # Django's test runner keeps what is sent in django.core.mail.outbox whatever this says.
+    "EMAIL_URL": "dummymail://",
+    "DEFAULT_FROM_EMAIL": "news@localhost",
 }.items():
     os.environ.setdefault(name, value)
 
