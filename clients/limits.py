@@ -27,6 +27,9 @@ LIMITS = {
     # Comments from one network (an IPv4 address or IPv6 /64), and from one verified address.
     "comment": "COMMENTS_RATE_LIMIT",
     "comment-address": "COMMENTS_ADDRESS_RATE_LIMIT",
+    # Verification emails to one address, and asked for from one network.
+    "verification-address": "COMMENTS_VERIFICATION_ADDRESS_LIMIT",
+    "verification-network": "COMMENTS_VERIFICATION_NETWORK_LIMIT",
 }
 RATE = re.compile(r"(?P<count>[1-9]\d*)/(?P<amount>[1-9]\d*)?(?P<unit>[smh])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}

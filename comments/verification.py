@@ -1,13 +1,19 @@
 """Verifying a commenter's email address by double opt-in: a signed link sent to it, good for
 48 hours and once, verifies the address in the browser that follows it."""
 
+import secrets
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clients import limits
+from clients.identity import address_hash
 from comments import links
 from comments.models import VerifiedAddress
 from mistralnews.site_url import absolute_url
+from outbox import refusals
+from outbox import sending as outbox
 
 PURPOSE = "verify"
 MAX_AGE = int(links.LONGEST_SINGLE_USE.total_seconds())
@@ -38,6 +44,7 @@ def verify(token):
     VerifiedAddress.objects.update_or_create(
         email=payload["email"], defaults={"verified_at": timezone.now()}
     )
+    refusals.clear_refusal(payload["email"])
     return payload
 
 
@@ -45,3 +52,28 @@ def is_verified_here(commenter, email):
     """True if this browser (`commenter`) followed a verification link for `email`, and the
     address is still verified (an address that asked to be forgotten is not)."""
     return commenter.has_verified(email) and VerifiedAddress.objects.filter(email=email).exists()
+
+
+def offer(comment, client):
+    """Email the author of `comment`, just posted from a browser that does not hold its
+    address's verification, a link to verify it, unless the address or the network `client`
+    (a client hash) had their share of such emails today. Says nothing either way: the
+    answer to a post must not tell whether an address is known."""
+    email = comment.author_email.lower()
+    if limits.take("verification-address", address_hash(email)) or limits.take(
+        "verification-network", client
+    ):
+        return None
+    subject, text, html = outbox.compose(
+        "comments/email/verify",
+        {
+            "link": verification_url(email, comment.article),
+            "article": comment.article,
+            "hours": MAX_AGE // 3600,
+            "privacy": absolute_url(reverse("comments:privacy")),
+        },
+    )
+    # Each offer is its own email, with its own link; it reaches an address that refused
+    # mail before too, since verifying is how its owner gets mail again.
+    key = f"verify:{secrets.token_hex(16)}"
+    return outbox.send(key, email, subject, text, html, despite_refusal=True)

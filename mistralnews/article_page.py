@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from clients.identity import client_hash
+from comments import verification
 from comments.commenters import commenter, remember
 from comments.discussion import GENERAL, Reading, discussion_for
 from comments.forms import MAX_ID, CommentForm
@@ -27,6 +28,7 @@ from comments.pending import pending_comments, remember_pending
 from comments.permalinks import location
 from comments.posting import CommentRejected, PostingTooFast, post_comment
 from comments.structured_data import newest_comments
+from comments.verification import is_verified_here
 from freshness.pages import (
     COMMENTER_COOKIE,
     PENDING_COMMENTS_COOKIE,
@@ -186,6 +188,8 @@ def _post(request, slug):
             if isinstance(rejection, PostingTooFast):
                 headers["Retry-After"] = str(rejection.retry_after)
         else:
+            if not is_verified_here(author, comment.author_email):
+                verification.offer(comment, comment.ip_hash)
             response = HttpResponseRedirect(location(comment), status=303)
             if comment.status == Comment.Status.PENDING:
                 remember_pending(response, request, comment)

@@ -352,3 +352,10 @@ COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="1/15s,5/10m")
 # The same for comments whose address is verified in the browser they come from: counted per
 # address, so readers who share a network do not share a limit.
 COMMENTS_ADDRESS_RATE_LIMIT = env.str("COMMENTS_ADDRESS_RATE_LIMIT", default="1/15s,5/10m")
+# Verification emails: at most so many to one address, and asked for from one network.
+COMMENTS_VERIFICATION_ADDRESS_LIMIT = env.str(
+    "COMMENTS_VERIFICATION_ADDRESS_LIMIT", default="3/24h"
+)
+COMMENTS_VERIFICATION_NETWORK_LIMIT = env.str(
+    "COMMENTS_VERIFICATION_NETWORK_LIMIT", default="20/24h"
+)
