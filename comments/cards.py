@@ -17,12 +17,15 @@ TEMPLATE = "comments/_comment_card.html"
 def render_card(comment):
     """The card of `comment` (a Comment, or a historical model in a migration): its name,
     time and text while it is visible; a placeholder with the reason once it is removed or
-    spam; nothing while it awaits moderation, since readers do not see it."""
+    spam, or saying its author withdrew it; nothing while it awaits moderation, since readers
+    do not see it."""
     from comments.models import Comment  # which imports this module to make cards on save
 
     Status = Comment.Status
     if comment.status == Status.APPROVED:
         context = {"comment": comment, "visible": True}
+    elif comment.status == Status.WITHDRAWN:
+        context = {"comment": comment, "visible": False, "withdrawn": True}
     elif comment.status in (Status.REMOVED, Status.SPAM):
         spam = "spam" if comment.status == Status.SPAM else ""
         context = {

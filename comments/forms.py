@@ -32,6 +32,9 @@ class CommentForm(forms.ModelForm):
     question = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label="Answering"
     )
+    send_receipt = forms.BooleanField(
+        required=False, label="Email me a copy, with links to edit or withdraw it"
+    )
     # A honeypot: hidden from sighted readers by CSS, labelled for screen readers.
     homepage = forms.CharField(
         required=False,
@@ -41,12 +44,20 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["author_name", "author_email", "body"]
+        fields = ["author_name", "author_email", "body", "notify_replies", "notify_moderation"]
         field_classes = {"body": CommentTextField}
-        labels = {"author_name": "Name", "author_email": "Email", "body": "Comment"}
+        labels = {
+            "author_name": "Name",
+            "author_email": "Email",
+            "body": "Comment",
+            "notify_replies": "Email me when someone replies",
+            "notify_moderation": "Email me when an editor approves or removes my comment",
+        }
         help_texts = {
             "author_email": "Never shown publicly.",
             "body": "Markdown works: *italic*, **bold**, `code`, > quote, [link](https://…).",
+            "notify_replies": "",
+            "notify_moderation": "",
         }
         widgets = {
             "author_name": forms.TextInput(attrs={"autocomplete": "name"}),

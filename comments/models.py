@@ -21,12 +21,13 @@ class CommentQuerySet(models.QuerySet):
 
     def holding_a_place(self):
         """Comments that hold a place in a thread: the visible ones, and, as placeholders,
-        removed ones and spam that has visible or removed replies."""
+        removed ones, and spam and withdrawn comments that have visible or removed replies
+        (so those replies keep their context)."""
         removed = Q(status=Comment.Status.REMOVED)
-        spam_with_replies = Q(status=Comment.Status.SPAM) & Exists(
+        gone_with_replies = Q(status__in=[Comment.Status.SPAM, Comment.Status.WITHDRAWN]) & Exists(
             Comment.objects.filter(parent=OuterRef("pk")).filter(Comment.VISIBLE | removed)
         )
-        return self.filter(Comment.VISIBLE | removed | spam_with_replies)
+        return self.filter(Comment.VISIBLE | removed | gone_with_replies)
 
     def in_threads(self, *annotations):
         """The comments holding a place in a thread, as the values a thread is built from:
@@ -54,6 +55,7 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REMOVED = "removed", "Removed"
         SPAM = "spam", "Spam"
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
 
     # Readers see a comment's name and text only when it is approved.
     VISIBLE = Q(status=Status.APPROVED)
@@ -98,6 +100,13 @@ class Comment(models.Model):
         help_text="The reason given with the latest moderation decision.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # What the author asked to be told by email (once their address is verified).
+    notify_replies = models.BooleanField(
+        default=False, help_text="Email the author when someone replies."
+    )
+    notify_moderation = models.BooleanField(
+        default=False, help_text="Email the author when an editor decides on it."
+    )
     # HMAC of the poster's IP address under the secret key; the address itself is never kept.
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -211,12 +220,17 @@ class ModerationEvent(models.Model):
         APPROVE = "approve", "Approved"
         REMOVE = "remove", "Removed"
         SPAM = "spam", "Marked as spam"
+        # By the comment's author, not an editor: the event has no moderator.
+        WITHDRAW = "withdraw", "Withdrawn by its author"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
         Action.REMOVE: Comment.Status.REMOVED,
         Action.SPAM: Comment.Status.SPAM,
+        Action.WITHDRAW: Comment.Status.WITHDRAWN,
     }
+    # What only a comment's author does; the rest is editors' moderation.
+    AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.

@@ -23,6 +23,7 @@ EVENTS = {
     Action.APPROVE: Event.APPROVED,
     Action.REMOVE: Event.REMOVED,
     Action.SPAM: Event.MARKED_SPAM,
+    Action.WITHDRAW: Event.WITHDRAWN,
 }
 
 
@@ -57,9 +58,11 @@ def initial_status(comment, *, verified_here):
 
 @transaction.atomic
 def moderate(comments, action, moderator, reason=""):
-    """Apply the editor's `action` to `comments` (a queryset): give them the status it results
-    in, log a ModerationEvent for every comment whose status changes, and announce the change;
-    return how many changed. A removal needs a reason: readers see it in the comment's place."""
+    """Apply `action` to `comments` (a queryset): give them the status it results in, log a
+    ModerationEvent for every comment whose status changes, and announce the change; return
+    how many changed. `moderator` is the editor who acts, or None for an author's own action
+    (withdrawing). A removal needs a reason: readers see it in the comment's place. What its
+    author withdrew, no editor brings back."""
     action = Action(action)
     status = ModerationEvent.RESULTING_STATUS[action]
     reason = reason.strip()
@@ -68,7 +71,7 @@ def moderate(comments, action, moderator, reason=""):
     changing = list(
         Comment.objects.select_for_update()
         .filter(pk__in=comments.values("pk"))
-        .exclude(status=status)
+        .exclude(status__in={status, Comment.Status.WITHDRAWN})
         .values_list("pk", flat=True)
     )
     if not changing:
@@ -83,3 +86,9 @@ def moderate(comments, action, moderator, reason=""):
     )
     announce(EVENTS[action], Comment.objects.filter(pk__in=changing), reason=reason)
     return len(changing)
+
+
+def withdraw(comments):
+    """Withdraw `comments` (a queryset) at their author's request: gone from the page, or a
+    placeholder where they have replies, and logged in public as the author's action."""
+    return moderate(comments, Action.WITHDRAW, None)

@@ -52,10 +52,11 @@ class DuplicateComment(CommentRejected):
         super().__init__("You have already posted this comment here.")
 
 
-def post_comment(comment, author=None):
+def post_comment(comment, author=None, **details):
     """Store `comment` with the status the moderation policy gives it, or raise
     CommentRejected. Nothing is written when it is rejected. `author`: the commenter as their
-    browser remembers them.
+    browser remembers them. `details` go with the announcement (what the author asked for:
+    `receipt=True`, a copy by email).
 
     A comment whose address is verified in this browser counts against the address's own
     limit; any other counts against its network's (the client's address)."""
@@ -86,5 +87,5 @@ def post_comment(comment, author=None):
         comment.created_at = now
         comment.status = moderation.initial_status(comment, verified_here=verified_here)
         comment.save()
-        announce(Event.POSTED, Comment.objects.filter(pk=comment.pk))
+        announce(Event.POSTED, Comment.objects.filter(pk=comment.pk), **details)
     return comment

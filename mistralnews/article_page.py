@@ -181,7 +181,7 @@ def _post(request, slug):
         comment = form.build_comment()
         comment.ip_hash = client_hash(request)
         try:
-            post_comment(comment, author)
+            post_comment(comment, author, receipt=form.cleaned_data["send_receipt"])
         except CommentRejected as rejection:
             form.add_error(None, rejection.message)
             status = rejection.status
