@@ -1,5 +1,6 @@
 import html
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from articles import search_index
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
@@ -176,11 +178,15 @@ class Article(Versioned):
             self.revised_at = timezone.now()
         self.body_html = render_markdown(self.body, ARTICLE)
         self.version = new_version()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "version"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             renew(lists=[ARTICLE_LISTS])
+            # Search reads the same fields a revision is about (and the tags, signals.py).
+            if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
+                search_index.update([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -275,3 +281,62 @@ class DiscussionQuestion(models.Model):
         return (*self.article.natural_key(), self.text)
 
     natural_key.dependencies = ["articles.article"]
+
+
+class SearchDocument(models.Model):
+    """An article's words as PostgreSQL's search index holds them: one tsvector of its title and
+    tag names (weight A), summary (B) and body (C), with a GIN index made by migration 0005.
+    Kept by articles.search_index. Empty on SQLite, whose index is SearchText."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self):
+        return f"Search document of article {self.article_id}"
+
+
+class FTS5Table(models.Field):
+    """An FTS5 table's hidden column, named after the table: what MATCH and bm25() are given."""
+
+
+@FTS5Table.register_lookup
+class FTS5Match(models.Lookup):
+    """`index__match=expression`: SQL's MATCH, which the ORM has no lookup for. The expression
+    is a parameter, made by articles.search.fts5_expression, never a reader's raw words."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+class SearchText(models.Model):
+    """An article's words as SQLite's search index holds them: a row of the FTS5 table
+    `articles_search` (porter stemming), whose rowid is the article's id. Unmanaged: Django
+    cannot create a virtual table, so migration 0005 does, on SQLite only; there is no such
+    table on PostgreSQL. Kept by articles.search_index."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_text",
+    )
+    index = FTS5Table(db_column="articles_search", null=True, editable=False)
+    title = models.TextField()
+    tags = models.TextField()
+    summary = models.TextField()
+    body = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search"
+
+    def __str__(self):
+        return f"Search text of article {self.article_id}"
