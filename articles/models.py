@@ -9,6 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from articles import search_index
+from articles.search_index import FTS5Table
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
@@ -295,23 +296,6 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"Search document of article {self.article_id}"
-
-
-class FTS5Table(models.Field):
-    """An FTS5 table's hidden column, named after the table: what MATCH and bm25() are given."""
-
-
-@FTS5Table.register_lookup
-class FTS5Match(models.Lookup):
-    """`index__match=expression`: SQL's MATCH, which the ORM has no lookup for. The expression
-    is a parameter, made by articles.search.fts5_expression, never a reader's raw words."""
-
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
 class SearchText(models.Model):

@@ -26,7 +26,7 @@ from collections import defaultdict
 from django.apps import apps as installed_apps
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import TextField, Value
+from django.db.models import Field, Lookup, TextField, Value
 
 SEARCH_CONFIG = "english"
 # Articles read and written per statement when many change at once (a tag rename, rebuild).
@@ -108,3 +108,20 @@ def _store_fts5_rows(apps, ids, texts):
         SearchText(article_id=pk, title=title, tags=tags, summary=summary, body=body)
         for pk, (title, tags, summary, body) in texts.items()
     )
+
+
+class FTS5Table(Field):
+    """An FTS5 table's hidden column, named after the table: what MATCH and bm25() are given."""
+
+
+@FTS5Table.register_lookup
+class FTS5Match(Lookup):
+    """`index__match=expression`: SQL's MATCH, which the ORM has no lookup for. The expression
+    is a parameter, made by articles.search.fts5_expression, never a reader's raw words."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]

@@ -11,7 +11,6 @@ import django.db.models.deletion
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations, models
 
-import articles.models
 from articles import search_index
 
 GIN_INDEX = "article_search_vector_idx"
@@ -63,7 +62,7 @@ class Migration(migrations.Migration):
             name='SearchText',
             fields=[
                 ('article', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_text', serialize=False, to='articles.article')),
-                ('index', articles.models.FTS5Table(db_column='articles_search', editable=False, null=True)),
+                ('index', search_index.FTS5Table(db_column='articles_search', editable=False, null=True)),
                 ('title', models.TextField()),
                 ('tags', models.TextField()),
                 ('summary', models.TextField()),
