@@ -9,7 +9,6 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from articles import search_index
-from articles.search_index import FTS5Table
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
@@ -287,7 +286,8 @@ class DiscussionQuestion(models.Model):
 class SearchDocument(models.Model):
     """An article's words as PostgreSQL's search index holds them: one tsvector of its title and
     tag names (weight A), summary (B) and body (C), with a GIN index made by migration 0005.
-    Kept by articles.search_index. Empty on SQLite, whose index is SearchText."""
+    Kept by articles.search_index. Empty on SQLite, whose index is the FTS5 table
+    `articles_search`."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
@@ -296,31 +296,3 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"Search document of article {self.article_id}"
-
-
-class SearchText(models.Model):
-    """An article's words as SQLite's search index holds them: a row of the FTS5 table
-    `articles_search` (porter stemming), whose rowid is the article's id. Unmanaged: Django
-    cannot create a virtual table, so migration 0005 does, on SQLite only; there is no such
-    table on PostgreSQL. Kept by articles.search_index."""
-
-    article = models.OneToOneField(
-        Article,
-        on_delete=models.DO_NOTHING,
-        primary_key=True,
-        db_column="rowid",
-        db_constraint=False,
-        related_name="search_text",
-    )
-    index = FTS5Table(db_column="articles_search", null=True, editable=False)
-    title = models.TextField()
-    tags = models.TextField()
-    summary = models.TextField()
-    body = models.TextField()
-
-    class Meta:
-        managed = False
-        db_table = "articles_search"
-
-    def __str__(self):
-        return f"Search text of article {self.article_id}"

@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from articles.models import Article, SearchDocument, SearchText
+from articles.models import Article, SearchDocument
 from articles.search_index import SEARCH_CONFIG
 from mistralnews.characters import drop_control_characters
 
@@ -56,9 +56,9 @@ def search_articles(query):
     Only the RANKED_MATCHES newest matches are ranked, best first (title and tags count
     most, then the summary, then the body); older matches follow them, newest first.
     Ranking reads a match's whole index entry: ranking every match of a word that most
-    articles contain took 50 ms on PostgreSQL at 10,000 articles, and grows with them
-    (docs/performance.md, "Search at size"). A query that only leaves words out is not
-    ranked: newest first.
+    articles contain took 45-70 ms on PostgreSQL at 10,000 articles, and grows with them;
+    the newest 100 take 1-3 ms (docs/performance.md, "Search at size"). A query that only
+    leaves words out is not ranked: newest first.
     """
     articles = Article.objects.published()
     if connection.vendor == "postgresql":
@@ -72,7 +72,7 @@ def search_articles(query):
         return None
     if expression.leave_out is not None:
         return SearchResults(articles.filter(expression.as_q()))
-    matches = articles.filter(pk__in=_fts5_matches(expression.match))
+    matches = articles.filter(pk__in=FTS5Matches(expression.match))
     return SearchResults(matches, _fts5_rank(expression.match, _newest(matches)))
 
 
@@ -129,9 +129,16 @@ class PostgresMatches(Func):
     output_field = IntegerField()
 
 
-def _fts5_matches(expression):
-    """The ids of the articles whose index entry matches the FTS5 `expression`."""
-    return SearchText.objects.filter(index__match=expression).values("article")
+class FTS5Matches(Func):
+    """The ids of the articles whose row in the FTS5 table matches an FTS5 expression (made
+    by fts5_expression, never a reader's raw words), a parameter. Raw SQL: MATCH, and the
+    FTS5 table, which is no model (articles/search_index.py)."""
+
+    template = "(SELECT rowid FROM articles_search WHERE articles_search MATCH %(expressions)s)"
+    output_field = IntegerField()
+
+    def __init__(self, expression):
+        super().__init__(Value(expression))
 
 
 def _fts5_rank(expression, newest):
@@ -181,18 +188,10 @@ class FTS5Expression:
 
     def as_q(self):
         """The articles this finds, as a filter of Article."""
-        found = ~Q(pk__in=_fts5_matches(self.leave_out))
+        found = ~Q(pk__in=FTS5Matches(self.leave_out))
         if self.match is not None:
-            found |= Q(pk__in=_fts5_matches(self.match))
+            found |= Q(pk__in=FTS5Matches(self.match))
         return found
-
-
-def _newest(matches):
-    return _by_date(matches).values("pk")[:RANKED_MATCHES]
-
-
-def _matching(expression):
-    return SearchText.objects.filter(index__match=expression).values("article")
 
 
 def fts5_expression(query):
@@ -266,7 +265,7 @@ def _terms(query):
 
 
 def _has_word_characters(text):
-    # FTS5's unicode61 tokenizer keeps letters, digits and private-use characters.
+    # FTS5's unicode61 tokenizer makes words of letters and digits, and drops the rest.
     return any(unicodedata.category(character)[:1] in WORD_CATEGORIES for character in text)
 
 

@@ -3,8 +3,10 @@ reads them (articles.search queries it).
 
 - PostgreSQL: a `SearchDocument` per article, one stored tsvector (English configuration;
   title and tag names weight A, summary B, body C) with a GIN index.
-- SQLite: a `SearchText` per article, a row of the FTS5 table `articles_search`
-  (`porter unicode61` tokenizer: English stemming, any script, diacritics ignored).
+- SQLite: a row per article in the FTS5 table `articles_search`, its rowid the article's id
+  (`porter unicode61` tokenizer: English stemming, any script, diacritics ignored). Raw SQL:
+  the ORM has no virtual tables (a model of it, even unmanaged, would be dumped by
+  `dumpdata` on PostgreSQL too, where there is no such table).
 
 Every writer that changes what the index holds calls `update()` in its writing transaction:
 `Article.save()`, and articles/signals.py for taggings, tag renames, deletions and fixtures.
@@ -26,7 +28,7 @@ from collections import defaultdict
 from django.apps import apps as installed_apps
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import Field, Lookup, TextField, Value
+from django.db.models import TextField, Value
 
 SEARCH_CONFIG = "english"
 # Articles read and written per statement when many change at once (a tag rename, rebuild).
@@ -44,15 +46,18 @@ def update(article_ids, *, apps=installed_apps):
         if connection.vendor == "postgresql":
             _store_vectors(apps, batch, texts)
         else:
-            _store_fts5_rows(apps, batch, texts)
+            _store_fts5_rows(batch, texts)
 
 
 def rebuild(*, apps=installed_apps):
-    """Index every article afresh, and drop whatever the index held for articles that are
-    gone (`manage.py flush` empties the articles but not SQLite's FTS5 table)."""
+    """Index every article afresh, dropping whatever the index held before (on SQLite, words
+    of articles that are gone: `manage.py flush` empties the articles, not the FTS5 table)."""
     Article = apps.get_model("articles", "Article")
-    index = _index_model(apps)
-    index.objects.exclude(article__in=Article.objects.all()).delete()
+    if connection.vendor == "postgresql":
+        apps.get_model("articles", "SearchDocument").objects.all().delete()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_search")
     update(Article.objects.values_list("pk", flat=True), apps=apps)
 
 
@@ -66,11 +71,6 @@ def _texts(apps, ids):
         names[article_id].append(name)
     rows = Article.objects.filter(pk__in=ids).values_list("pk", "title", "summary", "body")
     return {pk: (title, " ".join(names[pk]), summary, body) for pk, title, summary, body in rows}
-
-
-def _index_model(apps):
-    name = "SearchDocument" if connection.vendor == "postgresql" else "SearchText"
-    return apps.get_model("articles", name)
 
 
 def _store_vectors(apps, ids, texts):
@@ -101,27 +101,12 @@ def document_vector(title, tags, summary, body):
     return document
 
 
-def _store_fts5_rows(apps, ids, texts):
-    SearchText = apps.get_model("articles", "SearchText")
-    SearchText.objects.filter(article__in=ids).delete()
-    SearchText.objects.bulk_create(
-        SearchText(article_id=pk, title=title, tags=tags, summary=summary, body=body)
-        for pk, (title, tags, summary, body) in texts.items()
-    )
-
-
-class FTS5Table(Field):
-    """An FTS5 table's hidden column, named after the table: what MATCH and bm25() are given."""
-
-
-@FTS5Table.register_lookup
-class FTS5Match(Lookup):
-    """`index__match=expression`: SQL's MATCH, which the ORM has no lookup for. The expression
-    is a parameter, made by articles.search.fts5_expression, never a reader's raw words."""
-
-    lookup_name = "match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+def _store_fts5_rows(ids, texts):
+    # Raw SQL: FTS5's table (see the module's docstring); every value is a parameter.
+    with connection.cursor() as cursor:
+        cursor.executemany("DELETE FROM articles_search WHERE rowid = %s", [(pk,) for pk in ids])
+        cursor.executemany(
+            "INSERT INTO articles_search (rowid, title, tags, summary, body)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [(pk, *text) for pk, text in texts.items()],
+        )

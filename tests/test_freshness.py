@@ -274,7 +274,6 @@ RENEWS_NOTHING = {
     "clients/limits.py:_take_in_database": "rate-limit counters are on no page",
     "comments/cards.py:render_all_cards": "renews its articles by update (migrations' models)",
     "articles/search_index.py:_store_vectors": "search pages are not cached; writers renew",
-    "articles/search_index.py:_store_fts5_rows": "search pages are not cached; writers renew",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}

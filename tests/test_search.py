@@ -11,7 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search
-from articles.models import Article, SearchDocument, SearchText
+from articles.models import Article, SearchDocument
 from articles.search import FTS5Expression, fts5_expression
 
 
@@ -23,6 +23,15 @@ def search_page(client, query, **params):
 
 def found(response):
     return [article.title for article in response.context["page_obj"]]
+
+
+def indexed_articles():
+    """The ids of the articles the search index holds."""
+    if connection.vendor == "postgresql":
+        return set(SearchDocument.objects.values_list("article", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM articles_search")
+        return {row[0] for row in cursor.fetchall()}
 
 
 def test_finds_the_mistral_article_by_sovereign(client, mistral):
@@ -248,8 +257,7 @@ def test_a_deleted_article_leaves_the_index(client, make_article):
     article.delete()
 
     assert found(search_page(client, "sovereign")) == []
-    index = SearchDocument if connection.vendor == "postgresql" else SearchText
-    indexed = set(index.objects.values_list("article", flat=True))
+    indexed = indexed_articles()
     assert kept.pk in indexed
     assert article.pk not in indexed
 

@@ -4,7 +4,7 @@ SQLite the FTS5 table `articles_search`, each made on its own database only, the
 with the articles there are.
 
 The GIN index is not in SearchDocument's Meta, where SQLite would be asked to make it; the
-FTS5 table is a virtual table, which Django cannot make (SearchText is unmanaged)."""
+FTS5 table is a virtual table, which Django cannot make."""
 
 import django.contrib.postgres.search
 import django.db.models.deletion
@@ -23,7 +23,7 @@ MATCHES_FUNCTION = """
     AS $$ SELECT article_id FROM articles_searchdocument WHERE vector @@ query $$
 """
 # Porter stemming over Unicode 6.1 word characters, without diacritics: "régulations" is
-# found by "regulation". SearchText's fields, in this order.
+# found by "regulation". Written and read by articles/search_index.py and search.py.
 FTS5_TABLE = """
     CREATE VIRTUAL TABLE articles_search USING fts5(
         title, tags, summary, body, tokenize = 'porter unicode61 remove_diacritics 2'
@@ -58,21 +58,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='SearchText',
-            fields=[
-                ('article', models.OneToOneField(db_column='rowid', db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='search_text', serialize=False, to='articles.article')),
-                ('index', search_index.FTS5Table(db_column='articles_search', editable=False, null=True)),
-                ('title', models.TextField()),
-                ('tags', models.TextField()),
-                ('summary', models.TextField()),
-                ('body', models.TextField()),
-            ],
-            options={
-                'db_table': 'articles_search',
-                'managed': False,
-            },
-        ),
         migrations.CreateModel(
             name='SearchDocument',
             fields=[
