@@ -1,5 +1,6 @@
 import html
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from articles import search_index
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
@@ -176,11 +178,15 @@ class Article(Versioned):
             self.revised_at = timezone.now()
         self.body_html = render_markdown(self.body, ARTICLE)
         self.version = new_version()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "version"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "version"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             renew(lists=[ARTICLE_LISTS])
+            # Search reads the same fields a revision is about (and the tags, signals.py).
+            if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
+                search_index.update([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -282,3 +288,18 @@ class DiscussionQuestion(models.Model):
         return (*self.article.natural_key(), self.text)
 
     natural_key.dependencies = ["articles.article"]
+
+
+class SearchDocument(models.Model):
+    """An article's words as PostgreSQL's search index holds them: one tsvector of its title and
+    tag names (weight A), summary (B) and body (C), with a GIN index made by migration 0005.
+    Kept by articles.search_index. Empty on SQLite, whose index is the FTS5 table
+    `articles_search`."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self):
+        return f"Search document of article {self.article_id}"

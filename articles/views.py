@@ -106,9 +106,8 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q"))
-        if not self.query:
-            return Article.objects.none()
-        return search_articles(self.query)
+        results = search_articles(self.query) if self.query else None
+        return Article.objects.none() if results is None else results
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -280,6 +280,7 @@ RENEWS_NOTHING = {
     "clients/limits.py:_take_in_database": "rate-limit counters are on no page",
     "comments/cards.py:render_all_cards": "renews its articles by update (migrations' models)",
     "comments/retention.py:erase_expired": "erases IP hashes and addresses, never on a page",
+    "articles/search_index.py:_store_vectors": "search pages are not cached; writers renew",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}

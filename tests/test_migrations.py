@@ -79,3 +79,29 @@ def test_a_database_from_before_the_desk_app_migrates_with_its_data():
     assert "change_article" in set(
         Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
     )
+
+
+BEFORE_THE_SEARCH_INDEX = [("articles", "0004_versions_and_comment_count")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_search_index_is_made_with_the_articles_there_are(client):
+    """articles.0005 makes the index of this database (a GIN-indexed vector on PostgreSQL,
+    an FTS5 table on SQLite) and fills it: older articles are found by their words and tags."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_THE_SEARCH_INDEX)
+    old = executor.loader.project_state(BEFORE_THE_SEARCH_INDEX).apps
+    category = old.get_model("articles", "Category").objects.create(name="AI", slug="ai")
+    article = old.get_model("articles", "Article").objects.create(
+        title="Older article", slug="older", body="Regulations.", body_html="<p>Regulations.</p>",
+        status="published", published_at=timezone.now(), category=category,
+    )  # fmt: skip
+    tag = old.get_model("taggit", "Tag").objects.create(name="Quantum", slug="quantum")
+    old.get_model("articles", "TaggedArticle").objects.create(content_object=article, tag=tag)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    for query in ["regulation", "quantum"]:
+        page = client.get("/search/", {"q": query}).context["page_obj"]
+        assert [found.title for found in page] == ["Older article"]
