@@ -1,6 +1,7 @@
 import html
 
 from django.db import models, transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -85,6 +86,10 @@ class ArticleQuerySet(models.QuerySet):
         """Record that what readers see of these articles changed (their tags, questions or
         category), and so perhaps which articles the lists hold: see freshness.versions."""
         renew(self, lists=[ARTICLE_LISTS])
+
+    def latest_modification(self):
+        """The latest `modified_at` of these articles, in one aggregate query (None if none)."""
+        return self.aggregate(latest=models.Max(modified_at()))["latest"]
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
@@ -241,6 +246,12 @@ class Article(Versioned):
     def excerpt(self):
         """Plain text for descriptions and results: the summary, or the body's first words."""
         return plain_text(html.escape(self.summary) or self.body_html, words=EXCERPT_WORDS)
+
+
+def modified_at():
+    """Article.modified_at as a database expression: the later of the publication and the
+    revision (a revision before publication is not one readers saw)."""
+    return Greatest("published_at", Coalesce("revised_at", "published_at"))
 
 
 def public_tags():
