@@ -91,6 +91,22 @@ class ArticleQuerySet(models.QuerySet):
         """The latest `modified_at` of these articles, in one aggregate query (None if none)."""
         return self.aggregate(latest=models.Max(modified_at()))["latest"]
 
+    def publication_years(self):
+        """The years these articles appeared in, newest first, in two queries that read the
+        index: the oldest and newest dates, then any one article of each year between them.
+        (`dates("published_at", "year")` truncates every row's date instead, a Python function
+        per row on SQLite: 40 ms at 10,000 articles.)"""
+        bounds = self.aggregate(first=models.Min("published_at"), last=models.Max("published_at"))
+        if bounds["first"] is None:
+            return []
+        first, last = (timezone.localtime(bounds[end]).year for end in ("first", "last"))
+        one_a_year = [
+            models.Subquery(self.filter(published_at__year=year).order_by().values("pk")[:1])
+            for year in range(first, last + 1)
+        ]
+        found = Article.objects.filter(pk__in=one_a_year).values_list("published_at", flat=True)
+        return sorted({timezone.localtime(when).year for when in found}, reverse=True)
+
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
@@ -163,8 +179,14 @@ class Article(Versioned):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # Lists read published articles newest first, `-id` breaking ties, without a sort:
+        # the home page and archives by this index (deep pages count through it), a category
+        # by the one starting with it.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="article_category_idx"
+            ),
         ]
 
     def __str__(self):
