@@ -1,7 +1,6 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from articles.models import Article, Category
+from articles.paging import IdsFirstPaginator, ids_first
 from articles.search import clean_query, search_articles
 from freshness.models import ListVersion
 from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
@@ -50,26 +50,6 @@ class CachedListMixin:
     def listed(self):
         """The articles this list shows, in order."""
         return self.get_queryset()
-
-
-def ids_first(queryset, start, stop):
-    """The rows of `queryset` (ordered) from `start` to `stop`, found by their ids first.
-
-    OFFSET reads every row it skips; the ids alone come from the listing indexes, so page 900
-    of the home page costs about what page 1 does (docs/performance.md)."""
-    return queryset.filter(pk__in=queryset.values("pk")[start:stop])
-
-
-class IdsFirstPaginator(Paginator):
-    """Pages of a list read by `ids_first`."""
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(ids_first(self.object_list, bottom, top), number, self)
 
 
 def next_publication_time():

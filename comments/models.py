@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,6 +117,13 @@ class Comment(models.Model):
             models.Index(fields=["root", "created_at"], name="comment_root_idx"),
             models.Index(fields=["ip_hash", "created_at"], name="comment_flood_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            # The desk: the queue by status, oldest first, every comment, and one article's
+            # (which the age index alone would find after every older comment); a
+            # commenter's comments by their email, whatever its case.
+            models.Index(fields=["status", "created_at", "id"], name="comment_queue_idx"),
+            models.Index(fields=["created_at", "id"], name="comment_age_idx"),
+            models.Index(fields=["article", "created_at", "id"], name="comment_article_age_idx"),
+            models.Index(Lower("author_email"), name="comment_email_idx"),
             models.Index(
                 fields=["article", "author_email", "created_at"], name="comment_duplicate_idx"
             ),
