@@ -51,10 +51,18 @@ class Category(models.Model):
         return (self.slug,)
 
 
+def _readers_may_see():
+    return models.Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(_readers_may_see())
+
+    def not_published(self):
+        """Articles readers may not see: drafts and scheduled ones (published() inverted)."""
+        return self.exclude(_readers_may_see())
 
     def scheduled(self):
         """Published articles whose time has not come yet."""

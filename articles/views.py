@@ -16,9 +16,10 @@ from freshness.versions import ARTICLE_LISTS, list_version
 
 
 class CachedListMixin:
-    """A list of articles, served from the cache while the same articles, as of the same
-    versions, would fill the same page (freshness.pages), and until the next scheduled
-    article appears. A comment changes its article's entry, not the other pages."""
+    """A list page, served from the cache while what it shows has the same versions
+    (`listed_versions`; freshness.pages), and until the next scheduled article appears. For
+    a list of articles, that is the same articles as of the same versions: a comment changes
+    its article's entry, not the other pages."""
 
     def get(self, request, *args, **kwargs):
         def render(placeholder=None):
