@@ -2,6 +2,9 @@
 every article, tag or question, counts every row, reads every body, or sorts what an index
 could give in order. Measured figures: docs/performance.md."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -205,6 +208,20 @@ def test_article_list_offers_the_most_used_tags_and_the_chosen_one(editor_client
     assert "Rare" not in html
     assert f'<a href="?tags__id__exact={rare.pk}">Rare19</a>' in chosen.content.decode()
     assert [article.tag_list for article in listed(chosen)] == [[rare]]
+
+
+def test_the_article_lists_years_come_from_the_index(editor_client, make_article):
+    for year in (2019, 2021, 2021, 2024):
+        make_article(published_at=datetime(year, 5, 1, tzinfo=UTC))
+    make_article(status=Article.Status.DRAFT, published_at=None)
+
+    response, queries = get(editor_client, ARTICLES)
+
+    years = re.findall(r'<a href="\?published_at__year=(\d+)">', response.content.decode())
+    assert years == ["2019", "2021", "2024"]
+    assert not [sql for sql in queries if "trunc" in sql.lower()]
+    by_year = editor_client.get(ARTICLES, {"published_at__year": "2021"}).content.decode()
+    assert "published_at__month=5" in by_year  # Django's own months, within a year
 
 
 def test_searching_articles_reads_no_dates_until_one_is_chosen(editor_client, make_article):
