@@ -1,11 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import ngettext
 from taggit.forms import TagWidget
+from taggit.models import Tag
 
-from articles.models import Article, Category, DiscussionQuestion
+from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
+from articles.paging import IdsFirstPaginator
 
 WIDE = {"class": "vLargeTextField"}
 
@@ -39,6 +43,44 @@ class StatusFilter(admin.SimpleListFilter):
             case "live":
                 return queryset.published()
         return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """The most used tags, and the chosen one: never every tag (2,000 at newsroom size, more
+    than half of the page)."""
+
+    title = "tag"
+    parameter_name = "tags__id__exact"
+    listed = 15
+
+    def lookups(self, request, model_admin):
+        most_used = (
+            TaggedArticle.objects.values("tag")
+            .annotate(articles=Count("pk"))
+            .order_by("-articles", "tag")
+            .values_list("tag", flat=True)[: self.listed]
+        )
+        chosen = [self.value()] if (self.value() or "").isdigit() else []
+        tags = Tag.objects.filter(pk__in=[*most_used, *chosen]).order_by("name")
+        return [(str(tag.pk), tag.name) for tag in tags]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags=self.value()) if self.value() else queryset
+
+
+class ArticleChangeList(ChangeList):
+    """The article list's rows without their bodies, which it does not show."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # While searching, no date links until a date is chosen: they read every match twice
+        # more, which doubled a search at 10,000 articles.
+        date_chosen = any(name.startswith(f"{self.date_hierarchy}__") for name in request.GET)
+        if self.query and not date_chosen:
+            self.date_hierarchy = None
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("body", "body_html")
 
 
 class ArticleForm(forms.ModelForm):
@@ -91,8 +133,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
     form = ArticleForm
     list_display = ["title", "state", "publication_date", "category", "is_published"]
-    list_filter = [StatusFilter, "category", "tags"]
-    search_fields = ["title", "summary", "body"]
+    list_filter = [StatusFilter, "category", TagFilter]
+    # Not the body: reading every article's body for each page of results cost a second on
+    # PostgreSQL at 10,000 articles. Readers' search (/search/) covers it.
+    search_fields = ["title", "summary"]
+    search_help_text = "Words in the title or summary."
+    # Counting every article for "(N total)" on each page costs more than it tells.
+    show_full_result_count = False
+    paginator = IdsFirstPaginator
+    # The admin's rows take about 1 ms each to render, as in the moderation queue.
+    list_per_page = 50
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DiscussionQuestionInline]
@@ -114,6 +164,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()

@@ -2,6 +2,7 @@ import html
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -52,10 +53,18 @@ class Category(models.Model):
         return (self.slug,)
 
 
+def _readers_may_see():
+    return models.Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(_readers_may_see())
+
+    def not_published(self):
+        """Articles readers may not see: drafts and scheduled ones (published() inverted)."""
+        return self.exclude(_readers_may_see())
 
     def scheduled(self):
         """Published articles whose time has not come yet."""
@@ -87,6 +96,26 @@ class ArticleQuerySet(models.QuerySet):
         """Record that what readers see of these articles changed (their tags, questions or
         category), and so perhaps which articles the lists hold: see freshness.versions."""
         renew(self, lists=[ARTICLE_LISTS])
+
+    def latest_modification(self):
+        """The latest `modified_at` of these articles, in one aggregate query (None if none)."""
+        return self.aggregate(latest=models.Max(modified_at()))["latest"]
+
+    def publication_years(self):
+        """The years these articles appeared in, newest first, in two queries that read the
+        index: the oldest and newest dates, then any one article of each year between them.
+        (`dates("published_at", "year")` truncates every row's date instead, a Python function
+        per row on SQLite: 40 ms at 10,000 articles.)"""
+        bounds = self.aggregate(first=models.Min("published_at"), last=models.Max("published_at"))
+        if bounds["first"] is None:
+            return []
+        first, last = (timezone.localtime(bounds[end]).year for end in ("first", "last"))
+        one_a_year = [
+            models.Subquery(self.filter(published_at__year=year).order_by().values("pk")[:1])
+            for year in range(first, last + 1)
+        ]
+        found = Article.objects.filter(pk__in=one_a_year).values_list("published_at", flat=True)
+        return sorted({timezone.localtime(when).year for when in found}, reverse=True)
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
@@ -160,8 +189,14 @@ class Article(Versioned):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        # Lists read published articles newest first, `-id` breaking ties, without a sort:
+        # the home page and archives by this index (deep pages count through it), a category
+        # by the one starting with it.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="article_category_idx"
+            ),
         ]
 
     def __str__(self):
@@ -247,6 +282,12 @@ class Article(Versioned):
     def excerpt(self):
         """Plain text for descriptions and results: the summary, or the body's first words."""
         return plain_text(html.escape(self.summary) or self.body_html, words=EXCERPT_WORDS)
+
+
+def modified_at():
+    """Article.modified_at as a database expression: the later of the publication and the
+    revision (a revision before publication is not one readers saw)."""
+    return Greatest("published_at", Coalesce("revised_at", "published_at"))
 
 
 def public_tags():

@@ -8,6 +8,7 @@ from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from articles.models import Article, Category
+from articles.paging import IdsFirstPaginator, ids_first
 from articles.search import clean_query, search_articles
 from freshness.models import ListVersion
 from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
@@ -15,9 +16,10 @@ from freshness.versions import ARTICLE_LISTS, list_version
 
 
 class CachedListMixin:
-    """A list of articles, served from the cache while the same articles, as of the same
-    versions, would fill the same page (freshness.pages), and until the next scheduled
-    article appears. A comment changes its article's entry, not the other pages."""
+    """A list page, served from the cache while what it shows has the same versions
+    (`listed_versions`; freshness.pages), and until the next scheduled article appears. For
+    a list of articles, that is the same articles as of the same versions: a comment changes
+    its article's entry, not the other pages."""
 
     def get(self, request, *args, **kwargs):
         def render(placeholder=None):
@@ -39,9 +41,9 @@ class CachedListMixin:
         per_page = self.get_paginate_by(None)
         lists = ListVersion.objects.filter(name=ARTICLE_LISTS).values("value")[:1]
         rows = (
-            self.listed()
+            ids_first(self.listed(), (page - 1) * per_page, page * per_page)
             .annotate(lists=Subquery(lists))
-            .values_list("lists", "pk", "version")[(page - 1) * per_page : page * per_page]
+            .values_list("lists", "pk", "version")
         )
         # An empty page (past the end, or an empty list) still changes with the lists.
         return [value for row in rows for value in row] or [list_version(ARTICLE_LISTS)]
@@ -61,10 +63,13 @@ class PublishedArticlesMixin(CachedListMixin):
     """Every public list starts from the published articles, and is cached."""
 
     paginate_by = 10
+    paginator_class = IdsFirstPaginator
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # A card shows no body: without it a deep page skips narrow rows (OFFSET reads every
+        # row it skips).
+        return Article.objects.published().for_listing().defer("body", "body_html")
 
 
 class ArticleIndexView(PublishedArticlesMixin, ListView):
@@ -156,8 +161,8 @@ class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
         return None
 
     def get_context_data(self, **kwargs):
-        years = Article.objects.published().dates("published_at", "year", order="DESC")
-        return super().get_context_data(archive_years=[day.year for day in years], **kwargs)
+        years = Article.objects.published().publication_years()
+        return super().get_context_data(archive_years=years, **kwargs)
 
 
 class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):

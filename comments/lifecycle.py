@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from articles.models import Article, DiscussionQuestion
 from comments.cards import render_card
 from comments.models import Comment
-from freshness.versions import renew
+from freshness.versions import MODERATION_LOG, renew
 
 
 class Event(StrEnum):
@@ -69,6 +69,9 @@ def announce(event, comments, **details):
         # in the same statement.
         renew(
             Article.objects.filter(pk__in={comment.article_id for comment in public}),
+            # The public log shows the comments' events and, while a comment is visible, its
+            # author: anything but a new comment may change it.
+            lists=[MODERATION_LOG] if event != Event.POSTED else [],
             comment_count=_approved_count("article"),
         )
         DiscussionQuestion.objects.filter(pk__in={c.question_id for c in public} - {None}).update(

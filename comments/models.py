@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,6 +126,13 @@ class Comment(models.Model):
             models.Index(fields=["root", "created_at"], name="comment_root_idx"),
             models.Index(fields=["ip_hash", "created_at"], name="comment_flood_idx"),
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            # The desk: the queue by status, oldest first, every comment, and one article's
+            # (which the age index alone would find after every older comment); a
+            # commenter's comments by their email, whatever its case.
+            models.Index(fields=["status", "created_at", "id"], name="comment_queue_idx"),
+            models.Index(fields=["created_at", "id"], name="comment_age_idx"),
+            models.Index(fields=["article", "created_at", "id"], name="comment_article_age_idx"),
+            models.Index(Lower("author_email"), name="comment_email_idx"),
             models.Index(
                 fields=["article", "author_email", "created_at"], name="comment_duplicate_idx"
             ),
@@ -191,14 +199,21 @@ class ModerationEventQuerySet(models.QuerySet):
         """Events on published articles' comments, newest first, with only what readers may
         see: the commenter's name as `comment_author` while the comment is public (withheld
         once it is removed, held or spam: a spammer's name is their advertisement), never the
-        comment's text or email, nor the editor."""
+        comment's text or email, nor the editor.
+
+        Asked as "not on a comment of an unpublished article": that reads the few drafts' and
+        scheduled articles' comments, where "on a published article" read every event's
+        comment and article to count them or to reach a later page (24,000 events: 150 ms).
+        The name comes from a subquery rather than a join, which counting would keep.
+        """
+        hidden = Comment.objects.filter(article__in=Article.objects.not_published())
+        public_name = Comment.objects.visible().filter(pk=OuterRef("comment_id"))
         return (
-            self.filter(comment__article__in=Article.objects.published())
+            self.exclude(comment__in=hidden)
             .select_related("comment__article")
             .annotate(
-                comment_author=Case(
-                    When(comment__status=Comment.Status.APPROVED, then="comment__author_name"),
-                    default=Value(""),
+                comment_author=Coalesce(
+                    Subquery(public_name.values("author_name")[:1]), Value("")
                 )
             )
             .only(

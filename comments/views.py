@@ -6,11 +6,14 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
 from articles.models import Article
+from articles.paging import IdsFirstPaginator
+from articles.views import CachedListMixin
 from comments import verification
 from comments.commenters import commenter, remember
 from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
 from comments.permalinks import location
+from freshness.versions import ARTICLE_LISTS, MODERATION_LOG, list_versions
 
 
 def permalink(request, pk):
@@ -25,17 +28,24 @@ def permalink(request, pk):
     return HttpResponseRedirect(location(comment))
 
 
-class ModerationLogView(ListView):
+class ModerationLogView(CachedListMixin, ListView):
     """The public moderation log: what editors did to which comment and why, newest first.
-    Never the removed text, the commenter's email, nor which editor acted."""
+    Never the removed text, the commenter's email, nor which editor acted.
+
+    Cached like the article lists, under the log's version (renewed with every moderation
+    decision, comments.lifecycle) and the article lists' (titles, and which articles are
+    published)."""
 
     paginate_by = 50
+    paginator_class = IdsFirstPaginator
     template_name = "comments/moderation_log.html"
     context_object_name = "events"
 
     def get_queryset(self):
         return ModerationEvent.objects.for_public_log()
 
+    def listed_versions(self, page):
+        return [page, *list_versions(MODERATION_LOG, ARTICLE_LISTS)]
 
 def link_refused(request, refused):
     """The page of a signed link that does nothing, saying why; 400."""

@@ -1,5 +1,7 @@
 """The desk's article list: the articles app's admin with each article's comment counts."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -35,13 +37,19 @@ class DeskArticleAdmin(ArticleAdmin):
 
     @admin.display(description="Approved", ordering="comment_count")
     def approved_comments(self, article):
-        return article.comment_count
+        return queue_link(article, article.comment_count, status=Comment.Status.APPROVED)
 
     @admin.display(description="Pending", ordering="pending_count")
     def pending_comments(self, article):
-        if not article.pending_count:
-            return 0
-        queue = reverse("admin:comments_comment_changelist")
-        return format_html(
-            '<a href="{}?article__id__exact={}">{}</a>', queue, article.pk, article.pending_count
-        )
+        return queue_link(article, article.pending_count)
+
+
+def queue_link(article, count, **query):
+    """`count`, linking to the moderation queue of `article`'s comments (pending unless
+    `query` says otherwise): the way an editor chooses an article there."""
+    if not count:
+        return 0
+    query = urlencode({"article__id__exact": article.pk, **query})
+    return format_html(
+        '<a href="{}?{}">{}</a>', reverse("admin:comments_comment_changelist"), query, count
+    )

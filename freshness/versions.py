@@ -6,6 +6,8 @@ from freshness.models import ListVersion, new_version
 
 # The kinds of list page, by the name their version is kept under.
 ARTICLE_LISTS = "articles"
+# The public moderation log: its events, and which commenters it names.
+MODERATION_LOG = "moderation-log"
 
 
 def renew(*rows, lists=(), **stored):
@@ -29,3 +31,9 @@ def renew(*rows, lists=(), **stored):
 def list_version(name):
     """The current version of the `name` lists."""
     return ListVersion.objects.filter(name=name).values_list("value", flat=True).first() or ""
+
+
+def list_versions(*names):
+    """The current versions of the `names` lists, in one query, in that order."""
+    values = dict(ListVersion.objects.filter(name__in=names).values_list("name", "value"))
+    return [values.get(name, "") for name in names]

@@ -146,14 +146,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PAGE_CACHE_TIMEOUT = env.int("DJANGO_PAGE_CACHE_TIMEOUT", default=24 * 3600)
 
 # Redis, when given, is the cache and the rate-limit counter shared by every server process
-# and machine; otherwise each process has its own memory cache and rate limits are counted in
-# the database.
+# and machine. Otherwise pages are cached in files, shared by the server processes of one
+# machine and kept out of their memory (each process's own memory cache held 300 pages and
+# grew it past 80 MB), and rate limits are counted in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # In the project folder, like the SQLite database: the site's user owns it, and no
+            # one else may write there (entries are unpickled; not a shared folder like /tmp).
+            "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "cache")),
+            "OPTIONS": {
+                # Entries: four per article page (the page and its fragments), one per list
+                # page; two and a half times what a crawl of 2,000 article pages stores.
+                "MAX_ENTRIES": env.int("DJANGO_CACHE_MAX_ENTRIES", default=20_000),
+                # Full, the cache deletes a third of its entries, picked at random.
+                "CULL_FREQUENCY": 3,
+            },
         }
     }
 

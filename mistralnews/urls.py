@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from articles import urls as articles_urls
 from articles.sitemaps import SITEMAPS
+from articles.sitemaps import index as sitemap_index
 from mistralnews import article_page
 from mistralnews.health import healthz
 
@@ -20,7 +21,9 @@ article_pages = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The index, which robots.txt names, and the sitemap of each section, paged (?p=2).
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

@@ -2,7 +2,10 @@
 that defaults to production (DEBUG off) with throwaway secrets over plain HTTP, so that
 `pytest tests/test_pages.py` needs nothing set. The caller's environment still wins."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 for name, value in {
     "DJANGO_SECRET_KEY": "tests-only-not-a-secret",
@@ -14,5 +17,10 @@ for name, value in {
     "DEFAULT_FROM_EMAIL": "news@localhost",
 }.items():
     os.environ.setdefault(name, value)
+
+# The production file cache, in a folder of this run's own, removed at its end.
+if "DJANGO_CACHE_DIR" not in os.environ:
+    os.environ["DJANGO_CACHE_DIR"] = tempfile.mkdtemp(prefix="mistralnews-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["DJANGO_CACHE_DIR"], ignore_errors=True)
 
 from mistralnews.settings import *  # noqa: E402, F403

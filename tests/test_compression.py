@@ -19,6 +19,7 @@ PAGES = [
     "/feed/rss/",
     f"/articles/{MISTRAL_SLUG}/comments/feed/",
     "/sitemap.xml",
+    "/sitemap-articles.xml",
 ]
 # Each response masks the reader's CSRF token afresh (which is also what keeps BREACH from
 # reading it out of compressed pages): compare pages without it.

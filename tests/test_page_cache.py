@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
@@ -278,9 +280,10 @@ def test_redis_cache_is_never_stale(client, mistral, make_comment, redis_cache):
 
 
 def test_every_server_process_shows_a_change_at_once(tmp_path):
-    """Two gunicorn workers, each with its own memory cache: after a comment is posted
-    through one, neither serves a copy of the page without it. Gunicorn's access log shows
-    that both workers answered, before the change and after."""
+    """Two gunicorn workers: after a comment is posted through one, neither serves a copy of
+    the page without it. Gunicorn's access log shows that both workers answered, before the
+    change and after. (Each worker once had a memory cache of its own; the versions in the
+    database keep any number of caches fresh, as test_scaleout shows with two machines.)"""
     with servers.fresh_database(tmp_path) as database:
         env = servers.production_env(
             DJANGO_SECRET_KEY="tests-only-not-a-secret",
@@ -289,6 +292,7 @@ def test_every_server_process_shows_a_change_at_once(tmp_path):
             DJANGO_SECURE_SSL_REDIRECT="0",
             DATABASE_URL=database,
             DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+            DJANGO_CACHE_DIR=str(tmp_path / "cache"),
             COMMENTS_MODERATION="open",
             COMMENTS_RATE_LIMIT="off",
         )
@@ -315,6 +319,73 @@ def test_every_server_process_shows_a_change_at_once(tmp_path):
 
             pages = from_every_worker(server, article_url)
             assert all("Seen by every worker." in html for html in pages)
+
+
+def test_the_workers_of_one_machine_share_the_file_cache(tmp_path):
+    """Without Redis, pages are cached in files every worker reads: the page one worker
+    stored is the one the other serves, and neither stores it again."""
+    cache = tmp_path / "cache"
+    with servers.fresh_database(tmp_path) as database:
+        env = servers.production_env(
+            DJANGO_SECRET_KEY="tests-only-not-a-secret",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SITE_URL="http://127.0.0.1",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DATABASE_URL=database,
+            DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+            DJANGO_CACHE_DIR=str(cache),
+        )
+        servers.manage("collectstatic", "--no-input", env=env)
+        servers.manage("migrate", "--no-input", env=env)
+        servers.manage("seed", env=env)
+        with servers.Gunicorn(
+            env, tmp_path / "gunicorn.log", workers=WORKERS, access_log=tmp_path / "access.log"
+        ) as server:
+            article_url = f"{server.url}/articles/{MISTRAL_SLUG}/"
+            before = cached_files(cache)
+            fetch(article_url)
+            server.answered(1)
+            stored = cached_files(cache)
+            assert len(stored) > len(before)  # the article page and its fragments
+
+            from_every_worker(server, article_url)
+
+            assert cached_files(cache) == stored, "the other worker stored nothing"
+
+
+def cached_files(folder):
+    """Each cache file with what changes when it is written again: its inode and time."""
+    return {
+        path.name: (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in folder.glob("*.djcache")
+    }
+
+
+def test_a_crawl_leaves_the_hot_page_cached(client, make_article, settings, tmp_path):
+    """A crawl of distinct pages fills the cache with files, outside the server's memory (an
+    article page is four: the page and the fragments per-reader copies reuse), and the page
+    readers keep asking for stays cached while the cache holds them all: the default holds
+    20,000 entries, two and a half times a crawl of 2,000 article pages. (Full, it deletes a
+    third of its files at random: a page deleted is made again at its next request.)"""
+    folder = tmp_path / "cache"
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": str(folder),
+            "OPTIONS": {"MAX_ENTRIES": 250, "CULL_FREQUENCY": 3},
+        }
+    }
+    hot, *others = [make_article() for _ in range(51)]
+    client.get(hot.get_absolute_url())
+    per_page = len(list(folder.glob("*.djcache")))
+
+    for article in others:
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+    assert len(list(folder.glob("*.djcache"))) == 51 * per_page <= 250
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(hot.get_absolute_url()).status_code == 200
+    assert len(queries) == 1  # its version: the page itself came from the cache
 
 
 WORKERS = 2

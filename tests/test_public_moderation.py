@@ -1,8 +1,11 @@
 """Transparent moderation for readers: the public log, and removed comments' placeholders."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles.models import Article
 from comments.discussion import THREADS_PER_PAGE, build_discussion
@@ -132,7 +135,9 @@ def log_queries(client):
     return len(queries)
 
 
-def test_log_query_count_does_not_grow_with_events(client, mistral, make_comment, editor):
+def test_log_query_count_does_not_grow_with_events(
+    client, mistral, make_comment, editor, page_cache_off
+):
     moderated(make_comment(mistral), "remove", editor, "first")
     one_event = log_queries(client)
 
@@ -140,6 +145,59 @@ def test_log_query_count_does_not_grow_with_events(client, mistral, make_comment
         moderated(make_comment(mistral), "remove" if n % 2 else "spam", editor, f"reason {n}")
 
     assert log_queries(client) == one_event == 2  # count, page
+
+
+def test_a_cached_log_page_costs_one_query(client, mistral, make_comment, editor):
+    for n in range(60):
+        moderated(make_comment(mistral), "remove", editor, f"reason {n}")
+    first, second = client.get(LOG), client.get(LOG, {"page": 2})
+
+    assert log_queries(client) == 1  # the versions
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LOG, {"page": 2}).content == second.content
+    assert len(queries) == 1
+    assert first.content != second.content
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda comment, editor: moderated(comment, "approve", editor),
+        lambda comment, editor: moderated(comment, "remove", editor, "on second thoughts"),
+        lambda comment, editor: Article.objects.filter(pk=comment.article_id).unpublish(),
+        lambda comment, editor: _retitle(comment.article),
+    ],
+    ids=["approved", "removed", "article unpublished", "article retitled"],
+)
+def test_the_cached_log_shows_every_change_at_once(
+    client, mistral, make_comment, editor, settings, change
+):
+    comment = moderated(make_comment(mistral, status="pending", author_name="Ines"), "spam", editor)
+    before = client.get(LOG).content
+
+    change(comment, editor)
+
+    from_the_cache = client.get(LOG).content
+    settings.PAGE_CACHE_TIMEOUT = 0
+    assert from_the_cache == client.get(LOG).content != before
+
+
+def _retitle(article):
+    article.title = "A new headline"
+    article.save()
+
+
+def test_a_scheduled_articles_events_appear_in_the_cached_log_at_its_time(
+    client, make_article, make_comment, editor, monkeypatch
+):
+    later = make_article(title="Embargoed story", published_at=timezone.now() + timedelta(hours=1))
+    moderated(make_comment(later), "remove", editor, "too early")
+    assert "Embargoed story" not in client.get(LOG).content.decode()
+
+    in_two_hours = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: in_two_hours)
+
+    assert "Embargoed story" in client.get(LOG).content.decode()
 
 
 @pytest.mark.parametrize("url", ["/", LOG, "/nope/"])

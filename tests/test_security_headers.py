@@ -14,6 +14,7 @@ PAGES = [
     "/tags/mistralai/feed/",
     "/articles/europes-23-billion-ai-powerhouse-mistral-is-growing-fast/comments/feed/",
     "/sitemap.xml",
+    "/sitemap-articles.xml",
     "/robots.txt",
     "/moderation/",
     "/archive/2026/",

@@ -154,6 +154,26 @@ def test_redis_url_makes_redis_the_cache():
     )
 
 
+def test_without_redis_pages_are_cached_in_files_in_the_project_folder():
+    cache = setting("settings.CACHES['default']", **PRODUCTION)
+
+    assert cache == repr(
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(settings.BASE_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000, "CULL_FREQUENCY": 3},
+        }
+    )
+
+
+def test_the_cache_folder_and_its_size_are_the_operators_choice(tmp_path):
+    options = {"DJANGO_CACHE_DIR": str(tmp_path), "DJANGO_CACHE_MAX_ENTRIES": "500"}
+    location = setting("settings.CACHES['default']['LOCATION']", **PRODUCTION, **options)
+    size = setting("settings.CACHES['default']['OPTIONS']['MAX_ENTRIES']", **PRODUCTION, **options)
+
+    assert (location, size) == (str(tmp_path), "500")
+
+
 SERVER_ERROR = """
 import django
 django.setup()

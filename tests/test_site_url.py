@@ -61,8 +61,12 @@ def absolute_urls_seen_by(client, mistral, request):
         *(item.findtext(name) for item in rss.iter("item") for name in ("link", "guid")),
     ]
 
-    sitemap = ET.fromstring(get("/sitemap.xml").content)  # noqa: S314 (our own sitemap)
-    seen["sitemap"] = [loc.text for loc in sitemap.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+    index = ET.fromstring(get("/sitemap.xml").content)  # noqa: S314 (our own sitemap)
+    seen["sitemap index"] = [loc.text for loc in index.iterfind("sm:sitemap/sm:loc", SITEMAP_NS)]
+    seen["sitemap"] = []
+    for location in seen["sitemap index"]:
+        sitemap = ET.fromstring(get(location.removeprefix(SITE)).content)  # noqa: S314
+        seen["sitemap"] += [loc.text for loc in sitemap.iterfind("sm:url/sm:loc", SITEMAP_NS)]
     seen["robots.txt"] = [
         line.removeprefix("Sitemap: ")
         for line in get("/robots.txt").content.decode().splitlines()
