@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "snapshots",
+    # Realistic data sets for measuring the site at size (generate_newsroom); no pages.
+    "newsroom",
 ]
 
 MIDDLEWARE = [
