@@ -17,6 +17,7 @@ Rows are given their ids here (after the largest already there, and in the order
 dates), so a seed always makes the same rows, and a card can name its comment.
 """
 
+import functools
 import importlib.util
 import math
 import random
@@ -56,6 +57,9 @@ UNDISCUSSED = 0.35
 EDITOR_COUNT = 4
 # Every this many articles (and comments), the whole body is rendered and compared.
 CHECK_EVERY = 250
+
+
+PROFILES = {"article": ARTICLE, "comment": COMMENT}
 
 
 @dataclass(frozen=True)
@@ -218,28 +222,28 @@ class Build:
         the data set, so small sets are quick and large ones varied."""
         pools = Pools()
         writer, size = self.writer, self.size
-        sentences = max(600, min(15_000, size.articles * 3 // 2))
-        comment_sentences = max(300, min(8_000, size.comments // 20))
+        sentences = min(15_000, size.articles * 3 // 2)
+        comment_sentences = min(8_000, size.comments // 20)
         total = self.category_weights[-1]
         previous = 0
         for category, cumulative in zip(self.categories, self.category_weights, strict=True):
             share, previous = (cumulative - previous) / total, cumulative
             topics = text.CATEGORIES[category.name]
             pools.sentences[category.pk] = [
-                _inline(writer.article_sentence(topics), ARTICLE)
-                for _ in range(max(20, round(sentences * share)))
+                _inline(writer.article_sentence(topics), "article")
+                for _ in range(max(8, round(sentences * share)))
             ]
             pools.headings[category.pk] = [
-                _block(writer.heading(topics), ARTICLE) for _ in range(6)
+                _block(writer.heading(topics), "article") for _ in range(6)
             ]
             pools.lists[category.pk] = [
-                _block(writer.list_block(topics), ARTICLE) for _ in range(4)
+                _block(writer.list_block(topics), "article") for _ in range(4)
             ]
             pools.comment_sentences[category.pk] = [
-                _inline(writer.comment_sentence(topics), COMMENT)
-                for _ in range(max(12, round(comment_sentences * share)))
+                _inline(writer.comment_sentence(topics), "comment")
+                for _ in range(max(6, round(comment_sentences * share)))
             ]
-        pools.spam = [_block(writer.spam(text.CATEGORIES["Retail"]), COMMENT) for _ in range(40)]
+        pools.spam = [_block(writer.spam(text.CATEGORIES["Retail"]), "comment") for _ in range(40)]
         return pools
 
     def article_body(self, category):
@@ -604,15 +608,23 @@ class Build:
 
 
 def _inline(markdown, profile):
-    """A sentence rendered on its own, without the paragraph Markdown puts it in."""
-    html = render_markdown(markdown, profile)
+    """A sentence rendered on its own (`profile`: "article" or "comment"), without the
+    paragraph Markdown puts it in."""
+    html = _rendered(markdown, profile)
     if not (html.startswith("<p>") and html.endswith("</p>")):
         raise RenderingMismatch(f"{markdown!r} is not one paragraph")
     return Rendered(markdown, html[3:-4], len(markdown.split()))
 
 
 def _block(markdown, profile):
-    return Rendered(markdown, render_markdown(markdown, profile), len(markdown.split()))
+    return Rendered(markdown, _rendered(markdown, profile), len(markdown.split()))
+
+
+@functools.cache
+def _rendered(markdown, profile):
+    """Rendering is the slow part and the same text always renders the same: once per process
+    (runs with the same seed, as in the tests, share the work)."""
+    return render_markdown(markdown, PROFILES[profile])
 
 
 def _choice(rng, items):
