@@ -42,6 +42,8 @@ from freshness.versions import renew  # noqa: E402
 from newsroom.pages import DESK, SITEMAP, PageKind, page_kinds, sitemap_pages  # noqa: E402
 
 EDITOR = "bench-scale-editor"
+# A page slower than this (ms) is requested once; a kind is given this long (s) in all.
+SLOW, KIND_SECONDS = 1000, 60
 POSTED_BY = "@bench-scale.invalid"
 
 
@@ -68,9 +70,15 @@ def request(client, url):
 
 
 def measure_kind(kind, client, repeat):
-    pages = []
+    """The kind's pages, each `repeat` times, or once when it takes over SLOW ms; no more
+    pages once the kind has taken KIND_SECONDS (the slowest pages would take many minutes)."""
+    pages, started = [], time.monotonic()
     for url in kind.urls:
-        runs = [request(client, url) for _ in range(repeat)]
+        if time.monotonic() - started > KIND_SECONDS:
+            break
+        runs = [request(client, url)]
+        if runs[0][0] < SLOW:
+            runs += [request(client, url) for _ in range(repeat - 1)]
         pages.append(
             {
                 "url": url,
@@ -98,10 +106,10 @@ def measure_kind(kind, client, repeat):
     }
 
 
-def cached_hit(kind, client):
+def cached_hit(kind, client, kind_ms):
     """The second request to up to three of the kind's pages, cache on: median ms, queries."""
     hits = []
-    for url in kind.urls[:3]:
+    for url in kind.urls[: 3 if kind_ms < SLOW else 1]:
         request(client, url)
         hits.append(request(client, url))
     if not hits:
@@ -138,7 +146,7 @@ def measure_pages(per_kind, repeat):
             print(f"  {kind.name} ({len(kind.urls)} pages)", file=sys.stderr)
             results.append(measure_kind(kind, client, repeat))
     for kind, result in zip(kinds, results, strict=True):
-        result |= cached_hit(kind, editor if kind.group == DESK else reader)
+        result |= cached_hit(kind, editor if kind.group == DESK else reader, result.get("ms", 0))
     return results
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Category
@@ -74,7 +75,12 @@ def page_kinds(per_kind=10):
     category_urls = [category.get_absolute_url() for category in categories]
     add("category", PUBLIC, category_urls)
     months = published.dates("published_at", "month")
-    add("year archive", PUBLIC, sorted({f"/archive/{month.year}/" for month in months}))
+    years = sorted({month.year for month in months})
+    this_year = timezone.now().year
+    # A past year's page checks that it has articles before listing them (this year's may
+    # be empty): one query more, on any site.
+    add("year archive", PUBLIC, [f"/archive/{year}/" for year in years if year == this_year])
+    add("year archive, past year", PUBLIC, [f"/archive/{y}/" for y in years if y < this_year])
     add("month archive", PUBLIC, [f"/archive/{m.year}/{m.month:02d}/" for m in months])
     add("feed", PUBLIC, ["/feed/", "/feed/rss/"])
     add("tag feed", PUBLIC, [f"{url}feed/" for url in _spread(tag_urls, per_kind)])

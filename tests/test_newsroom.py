@@ -159,6 +159,7 @@ DIFFERENT = {
 # The kind the one-article site stands in with for kinds it has no page of.
 STANDS_IN = {
     "article": "hot article",
+    "year archive, past year": None,  # one query more than this year's, on any site
     "home, deep page": "home",
     "moderation log, deep page": "moderation log",
 }
@@ -173,9 +174,6 @@ def _public_pages(site):
         for kind in page_kinds(per_kind=3)
         if kind.urls and kind.group not in (DESK, SEARCH)
     }
-    # This year's, like the one-article site's only year: a past year's makes one more
-    # query, checking it has articles, as this year's need not.
-    pages["year archive"] = f"/archive/{timezone.now().year}/"
     pages |= {name: f"/search/?q={words[site]}" for name, words in SEARCHES.items()}
     return pages
 
@@ -195,6 +193,8 @@ def test_no_public_page_makes_more_queries_on_the_data_set(
     assert pages.keys() >= {*seed, *STANDS_IN}
     differing = set()
     for name, url in pages.items():
+        if name in STANDS_IN and STANDS_IN[name] is None:
+            continue
         expected = seed[STANDS_IN.get(name, name)] if name in STANDS_IN else seed[name]
         if name in DIFFERENT:
             connection.queries_log.clear()
