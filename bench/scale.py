@@ -238,8 +238,10 @@ def _kb(kind):
 
 def report(all_results, options):
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = ", ".join(f"{figure:.1f}" for figure in options.load_average + [*os.getloadavg()][:1])
     sections = [
-        f"make bench-scale, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}. In process "
+        f"make bench-scale, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine}; load average "
+        f"(1 minute) at the start and the end: {load}. In process "
         f"(Django's test Client), page cache off; the median over up to {options.per_kind} "
         f"distinct pages of each kind, each page the median of {options.repeat} requests (one "
         f"request for a page slower than a second, and no more pages once a kind took a "
@@ -297,6 +299,8 @@ def main():
     # Internal: this process runs under scripts/postgres.sh and writes its results there.
     parser.add_argument("--postgres-results", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    # Other work on the machine slows every figure: the report says how busy it was.
+    options.load_average = [os.getloadavg()[0]]
 
     if options.postgres_results:
         with tempfile.TemporaryDirectory(prefix="mistralnews-scale-") as folder:
