@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -57,8 +58,7 @@ UNDISCUSSED = 0.35
 EDITOR_COUNT = 4
 # Every this many articles (and comments), the whole body is rendered and compared.
 CHECK_EVERY = 250
-
-
+# The Markdown profiles by name, for the cache of rendered pieces.
 PROFILES = {"article": ARTICLE, "comment": COMMENT}
 
 
@@ -110,13 +110,16 @@ def already_generated():
 
 def generate(size=Size(), seed=1, now=None, log=print):
     """Fill the database with the newsroom data set of `size`, written from `seed` as of
-    `now`; answer the figures. Raises AlreadyGenerated if it holds one."""
+    `now` (by default today at midnight UTC), in one transaction; answer the figures. Raises
+    AlreadyGenerated if it holds one."""
     if already_generated():
         raise AlreadyGenerated("The database already holds a newsroom data set.")
+    if now is None:
+        now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
     build = Build(size, seed, now, log)
     with transaction.atomic():
         build.run()
-    build.index_for_search()
+        build.index_for_search()
     if connection.vendor == "postgresql":
         # Statistics for the planner, as autovacuum would gather them a minute later: pages
         # measured straight after a bulk load would otherwise be planned for empty tables.
@@ -126,6 +129,8 @@ def generate(size=Size(), seed=1, now=None, log=print):
 
 
 class Build:
+    """One run of the generator: its random source, and what each step leaves the next."""
+
     def __init__(self, size, seed, now, log):
         self.size, self.now, self.log = size, now, log
         self.rng = random.Random(seed)  # noqa: S311 (made-up data, not secrets)

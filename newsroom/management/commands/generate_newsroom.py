@@ -11,8 +11,8 @@ class Command(BaseCommand):
         "Fill the database with the newsroom data set, for measuring the site at size: "
         "articles over several years with tags, sections and discussion questions, comments "
         "over a long tail of them with one hot article, threads four deep, and a moderation "
-        "history. The same seed and --now always make the same rows. Does nothing when the "
-        "database already holds a newsroom data set."
+        "history. The same seed, --now and secret key (addresses are hashed with it) always "
+        "make the same rows. Does nothing when the database already holds a newsroom data set."
     )
 
     def add_arguments(self, parser):
@@ -38,9 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, articles, comments, hot_comments, tags, years, seed, now, **options):
         if min(articles, comments, hot_comments, tags, years) < 0 or years == 0:
             raise CommandError("Sizes cannot be negative, and --years is at least 1.")
-        if now is None:
-            now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-        elif timezone.is_naive(now):
+        if now is not None and timezone.is_naive(now):
             now = now.replace(tzinfo=UTC)
         size = Size(articles, comments, min(hot_comments, comments), tags, years)
         log = self.stdout.write if options["verbosity"] > 1 else (lambda message: None)
