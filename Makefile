@@ -2,8 +2,8 @@
 # `make serve` runs it as in production and `make worker` sends its email; `make test-postgres`
 # and `make test-scaleout` check it on PostgreSQL and Redis; `make e2e` in Chromium;
 # `make test-nginx` behind deploy/nginx.conf; `make test-load` under load and crashes;
-# `make bench` against the framework floor; `make backup` and `make restore FILE=...` save
-# and bring back its database.
+# `make bench` against the framework floor, `make bench-scale` on the newsroom data set
+# (`make newsroom`); `make backup` and `make restore FILE=...` save and bring back its database.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -18,9 +18,9 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install install-site run serve worker test lint bench test-postgres test-scaleout test-load \
-	load e2e install-chromium install-java backup restore install-redis test-nginx install-nginx \
-	fixture mutate mutate-limits clean
+.PHONY: install install-site run serve worker test lint bench newsroom bench-scale test-postgres \
+	test-scaleout test-load load e2e install-chromium install-java backup restore install-redis \
+	test-nginx install-nginx fixture mutate mutate-limits clean
 
 # What serving the site needs (make run, serve, backup, restore), and the developer toolchain
 # on top of it for everything else.
@@ -91,6 +91,24 @@ test-load: install
 # framework floor, with 0, 200 and 2,000 comments (bench/run.py; a few minutes).
 bench: install
 	$(PY) bench/run.py
+
+# The newsroom data set (newsroom/: 10,000 articles, 200,000 comments, one hot article) over the
+# seed article, in an SQLite file of its own, built once (about 2 to 3 minutes) and reused;
+# `rm $(NEWSROOM_DB)` to build it again. Serving it: docs/performance.md#newsroom-scale.
+NEWSROOM_DB := $(VENV)/newsroom.sqlite3
+NEWSROOM_ENV := DATABASE_URL=sqlite:///$(abspath $(NEWSROOM_DB)) \
+	DJANGO_SECRET_KEY=newsroom-data-set-not-a-secret DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DJANGO_SITE_URL=http://127.0.0.1:8000
+newsroom: install-site
+	$(NEWSROOM_ENV) $(PY) manage.py migrate --no-input --verbosity 0
+	$(NEWSROOM_ENV) $(PY) manage.py seed
+	$(NEWSROOM_ENV) $(PY) manage.py generate_newsroom --verbosity 2
+
+# Every kind of page on the newsroom data set against the budgets, beside the one-article site,
+# on SQLite and a throwaway PostgreSQL (bench/scale.py; about 25 minutes, most of it building
+# the PostgreSQL data set and measuring the slow pages); tables in test-artifacts/.
+bench-scale: install newsroom
+	$(PY) bench/scale.py --newsroom $(NEWSROOM_DB)
 
 # Mutation testing of the sanitizer (mistralnews/markup.py) against its tests; docs/testing.md.
 mutate: install

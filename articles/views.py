@@ -173,3 +173,24 @@ class ArticleMonthArchiveView(ArchiveMixin, MonthArchiveView):
 
     def period_end(self, start):
         return self._get_next_month(start)
+
+    # The months before and after that have articles, one small query each (Django's own look
+    # loads a whole article, with its prefetched tags, for each).
+    def get_next_month(self, date):
+        start = self.period_end(date.replace(day=1))
+        after = Article.objects.published().filter(
+            published_at__gte=self._make_date_lookup_arg(start)
+        )
+        return self._month_of(after.order_by("published_at", "id"))
+
+    def get_previous_month(self, date):
+        start = self._make_date_lookup_arg(date.replace(day=1))
+        before = Article.objects.published().filter(published_at__lt=start)
+        return self._month_of(before.order_by("-published_at", "-id"))
+
+    @staticmethod
+    def _month_of(articles):
+        moment = articles.values_list("published_at", flat=True).first()
+        if moment is None:
+            return None
+        return timezone.localtime(moment).date().replace(day=1)

@@ -2,6 +2,8 @@
 
 populate N   add N approved comments to the Mistral article: threads spread over its
              questions and the general discussion, replies nested up to the maximum depth
+moderate N   remove N of the comments (with a reason) and mark N more as spam, each logged
+             as a moderation event, as an editor's decisions are
 queries      print, as JSON, the database queries and bytes of each benchmarked page: the
              first request (cache empty) and the second (cache filled)
 """
@@ -25,6 +27,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from articles.models import Article  # noqa: E402
 from comments.lifecycle import Event, announce  # noqa: E402
 from comments.models import Comment  # noqa: E402
+from comments.moderation import moderate  # noqa: E402
 
 SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 PAGES = {"article": f"/articles/{SLUG}/", "home": "/", "feed": "/feed/", "robots": "/robots.txt"}
@@ -61,6 +64,14 @@ def populate(count):
     announce(Event.POSTED, Comment.objects.filter(article=article))
 
 
+def moderate_some(count):
+    comments = Comment.objects.filter(article__slug=SLUG).order_by("pk")
+    removing = list(comments.values_list("pk", flat=True)[1 : 2 * count : 2])
+    spam = list(comments.values_list("pk", flat=True)[2 : 2 * count + 1 : 2])
+    moderate(Comment.objects.filter(pk__in=removing), "remove", None, reason="Off topic")
+    moderate(Comment.objects.filter(pk__in=spam), "spam", None)
+
+
 def queries():
     client = Client()
     figures = {}
@@ -79,6 +90,8 @@ if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "populate":
         populate(int(args[0]))
+    elif command == "moderate":
+        moderate_some(int(args[0]))
     elif command == "queries":
         queries()
     else:

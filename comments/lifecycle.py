@@ -72,16 +72,30 @@ def announce(event, comments, **details):
             # The public log shows the comments' events and, while a comment is visible, its
             # author: anything but a new comment may change it.
             lists=[MODERATION_LOG] if event != Event.POSTED else [],
-            comment_count=_approved_count("article"),
+            **article_counts(),
         )
         DiscussionQuestion.objects.filter(pk__in={c.question_id for c in public} - {None}).update(
-            answer_count=_approved_count("question", parent__isnull=True),
-            reply_count=_approved_count("question", parent__isnull=False),
+            **question_counts()
         )
     ids = [comment.pk for comment in rows]
     for listener in _listeners[event]:
         transaction.on_commit(lambda listener=listener: listener(event, ids, **details))
     return rows
+
+
+def article_counts():
+    """The counts stored on an article, as expressions for the UPDATE that stores them: its
+    approved comments. Anything that writes comments in bulk stores them with these too."""
+    return {"comment_count": _approved_count("article")}
+
+
+def question_counts():
+    """The counts stored on a discussion question, as expressions for the UPDATE that stores
+    them: its approved answers (threads' first comments) and the approved replies in them."""
+    return {
+        "answer_count": _approved_count("question", parent__isnull=True),
+        "reply_count": _approved_count("question", parent__isnull=False),
+    }
 
 
 def _approved_count(owner, **among):

@@ -47,6 +47,7 @@ class ModerationLogView(CachedListMixin, ListView):
     def listed_versions(self, page):
         return [page, *list_versions(MODERATION_LOG, ARTICLE_LISTS)]
 
+
 def link_refused(request, refused):
     """The page of a signed link that does nothing, saying why; 400."""
     return TemplateResponse(

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "outbox",
+    # Realistic data sets for measuring the site at size (generate_newsroom); no pages.
+    "newsroom",
 ]
 
 MIDDLEWARE = [
