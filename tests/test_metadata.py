@@ -210,7 +210,8 @@ def test_every_time_element_has_a_valid_datetime(
     mistral, make_article, make_comment, editor, editor_client
 ):
     # Times with microseconds, as "publish now", a revision and moderation store them.
-    now = timezone.now().replace(microsecond=123456)
+    # A second back, so that setting the microseconds never puts "now" in the future.
+    now = (timezone.now() - timedelta(seconds=1)).replace(microsecond=123456)
     just_in = make_article(published_at=now, tags=["MistralAI"])
     mistral.body += "\n\nCorrection: the raise was $3.5bn."
     mistral.save()
