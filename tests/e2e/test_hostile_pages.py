@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
+from comments.discussion import THREADS_PER_PAGE
 from mistralnews.markup import ARTICLE, COMMENT
 from tests.e2e.conftest import MISTRAL, csrf_token, log_in, post_comment, recorded_browser, settle
 from tests.hostile_corpus import (
@@ -191,31 +192,44 @@ def test_hostile_bodies_run_nothing_in_chromium(
 ):
     vectors, poster_cookies = comment_vectors
     article_targets, admin_pages = article_vectors
-    comments_page = Target(MISTRAL, ".comment__text, .notice__text", COMMENT.tags)
+    # The comments answer no question: the general discussion's pages hold them, ten
+    # threads a page, and the poster's held ones show on every page.
+    comment_pages = [
+        Target(
+            f"{MISTRAL}?question=general&page={number}",
+            ".comment__text, .notice__text",
+            COMMENT.tags,
+        )
+        for number in range(1, -(-len(vectors) // THREADS_PER_PAGE) + 1)
+    ]
     # Lists show articles' summaries and excerpts as plain text.
     lists = [
         Target(path, ".card__summary, .result__excerpt", frozenset())
         for path in ["/", "/search/?q=alert"]
     ]
-    targets = [comments_page, *lists, *article_targets]
+    targets = [*comment_pages, *lists, *article_targets]
     leaks, recorded, external_images = [], [], set()
 
     for bypass_csp in (True, False):
         reader = browse(open_site, bypass_csp=bypass_csp)
         reader.context.add_cookies(poster_cookies)
         page = reader.page
-        page.goto(MISTRAL)
-        shown = page.evaluate(
-            """(ids) => ids.filter((id) => document.querySelector(
-                 `#${id} .comment__text, #${id}.notice .notice__text`))""",
-            list(vectors),
-        )
-        assert sorted(shown) == sorted(vectors), "every hostile comment is on the page"
+        shown = set()
+        for target in comment_pages:
+            assert page.goto(target.path).status == 200
+            shown.update(
+                page.evaluate(
+                    """(ids) => ids.filter((id) => document.querySelector(
+                         `#${id} .comment__text, #${id}.notice .notice__text`))""",
+                    list(vectors),
+                )
+            )
+        assert sorted(shown) == sorted(vectors), "every hostile comment is on a page"
         held = page.locator(".notice").count()
         for target in targets:
             assert page.goto(target.path).status == 200
             if bypass_csp:  # the same DOM either way, unless a script ran and changed it
-                leaks += dom_leaks(page, target, vectors if target is comments_page else {})
+                leaks += dom_leaks(page, target, vectors if target in comment_pages else {})
         settle(page)
         external_images |= accept_external_images(reader.log)
         recorded += reader.log.problems + [
@@ -228,7 +242,8 @@ def test_hostile_bodies_run_nothing_in_chromium(
     with capsys.disabled():
         print(
             f"\nhostile corpus in Chromium: {len(HOSTILE_BODIES)} vectors, as {len(vectors)} "
-            f"comments on one page ({held} held, shown in their poster's notice) and as "
+            f"comments on {len(comment_pages)} pages ({held} held, shown in their poster's "
+            "notice) and as "
             f"{len(article_targets)} article bodies ({len(THROUGH_THE_BROWSER)} typed into the "
             f"admin's form, {len(article_targets) - len(THROUGH_THE_BROWSER)} sent through it "
             f"over HTTP); {len(targets)} pages checked twice, with CSP bypassed and enforced, "
