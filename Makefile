@@ -98,7 +98,7 @@ bench: install
 NEWSROOM_DB := $(VENV)/newsroom.sqlite3
 NEWSROOM_ENV := DATABASE_URL=sqlite:///$(abspath $(NEWSROOM_DB)) \
 	DJANGO_SECRET_KEY=newsroom-data-set-not-a-secret DJANGO_ALLOWED_HOSTS=127.0.0.1 \
-	DJANGO_SITE_URL=http://127.0.0.1:8000
+	DJANGO_SITE_URL=http://127.0.0.1:8000 EMAIL_URL=dummymail:// DEFAULT_FROM_EMAIL=news@localhost
 newsroom: install-site
 	$(NEWSROOM_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	$(NEWSROOM_ENV) $(PY) manage.py seed

@@ -29,6 +29,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project's folder, for tests.servers (the environment of a production process).
+sys.path.insert(0, str(ROOT))
+from tests import servers  # noqa: E402
+
 BIN = Path(sys.executable).parent
 SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 ARTICLE = f"/articles/{SLUG}/"
@@ -47,21 +51,17 @@ def free_port():
 
 def site_env(database, static_root, **variables):
     """Production settings for a throwaway site: our settings from nothing but these."""
-    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_")
-    env = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
-    return {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "mistralnews.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "DJANGO_SITE_URL": "http://127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": f"sqlite:///{database}",
-        "COMMENTS_MODERATION": "open",
-        "COMMENTS_RATE_LIMIT": "off",
+    return servers.production_env(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,testserver",
+        DJANGO_SITE_URL="http://127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DATABASE_URL=f"sqlite:///{database}",
+        COMMENTS_MODERATION="open",
+        COMMENTS_RATE_LIMIT="off",
         **variables,
-    }
+    )
 
 
 def run(*command, env):

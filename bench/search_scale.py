@@ -199,6 +199,8 @@ def main():
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS="testserver",
             DJANGO_SECURE_SSL_REDIRECT="0",
+            EMAIL_URL="dummymail://",
+            DEFAULT_FROM_EMAIL="news@localhost",
         )
         import django
         from django.conf import settings
