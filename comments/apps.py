@@ -6,5 +6,5 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        # Register their system checks.
-        from comments import editing, moderation  # noqa: F401
+        # Register their system checks, and the receipt's after-commit listener.
+        from comments import editing, moderation, receipts  # noqa: F401
