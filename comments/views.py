@@ -81,6 +81,7 @@ def privacy(request):
         {
             "retention_days": settings.COMMENTS_RETENTION_DAYS,
             "verification_hours": verification.MAX_AGE // 3600,
+            "edit_minutes": settings.COMMENTS_EDIT_WINDOW,
         },
     )
 

@@ -450,3 +450,48 @@ def test_a_forgotten_address_is_not_verified_for_an_edit_by_link(author):
     assert editing.is_verified_author(browser, comment, by_link=True) is True
     VerifiedAddress.objects.all().delete()
     assert editing.is_verified_author(browser, comment, by_link=True) is False
+
+
+# Forms that change a comment are protected like every other form
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def test_edit_and_withdraw_refuse_a_post_without_the_forms_csrf_token(author, mistral):
+    comment = author.comment
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = author.cookies  # the author's own browser, its commenter cookie
+
+    forged = [
+        browser.post(edit_path(comment), {"body": "Forged from another site."}),
+        browser.post(f"/comments/{comment.pk}/withdraw/"),
+    ]
+
+    assert [response.status_code for response in forged] == [403, 403]
+    stored = Comment.objects.get(pk=comment.pk)
+    assert (stored.body, stored.status) == ("My first version.", Comment.Status.APPROVED)
+    token = csrf_token(browser.get(edit_path(comment)).content.decode())
+    response = browser.post(
+        edit_path(comment), {"body": "From the form.", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 303
+    assert Comment.objects.get(pk=comment.pk).body == "From the form."
+
+
+def test_a_refused_edit_link_says_how_to_change_the_comment_instead(author, clock):
+    path = editing.edit_url(author.comment)
+    clock(16)
+
+    html = Client().get(path).content.decode()
+
+    assert "It has expired" in html and "Nothing was changed." in html
+    assert "you can still withdraw it, with the other link in the email" in html
+    assert "post your comment, or ask to follow a discussion" not in html
+
+
+def test_a_comment_number_out_of_range_is_not_found(client):
+    for action in ["edit", "withdraw"]:
+        assert client.get(f"/comments/{10**30}/{action}/").status_code == 404
+        assert client.post(f"/comments/{10**30}/{action}/?token=x").status_code == 404
