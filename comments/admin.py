@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from articles.models import Article, DiscussionQuestion
 from articles.paging import IdsFirstPaginator
 from comments.forms import CommentModerationForm, RemovalForm
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, CommentRevision, ModerationEvent
 from comments.moderation import moderate
 
 Action = ModerationEvent.Action
@@ -163,6 +163,29 @@ class ModerationEventInline(admin.TabularInline):
         return False
 
 
+class CommentRevisionInline(admin.TabularInline):
+    """The versions of the text its author replaced by editing, oldest first: for editors
+    only (readers see the current text, marked as edited)."""
+
+    model = CommentRevision
+    verbose_name = "earlier version"
+    verbose_name_plural = "earlier versions, replaced by its author's edits"
+    fields = ["written_at", "replaced_at", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        # The versions are part of the comment: whoever may see it sees them.
+        return request.user.has_perm("comments.view_comment")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "author_name", "on_article", "answering", "status", "age"]
@@ -187,7 +210,7 @@ class CommentAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "article", "question", "parent", "author_name", "author_email", "body",
-                    "created_at", "status", "moderation_reason",
+                    "created_at", "edited_at", "status", "moderation_reason",
                 ]
             },
         ),
@@ -195,7 +218,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     # Every field is read-only: a status changes only through `moderate`, which logs it.
     readonly_fields = fieldsets[0][1]["fields"]
-    inlines = [ModerationEventInline]
+    inlines = [CommentRevisionInline, ModerationEventInline]
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(

@@ -6,4 +6,5 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from comments import moderation  # noqa: F401 (registers its system check)
+        # Register their system checks, and the receipt's after-commit listener.
+        from comments import editing, moderation, receipts  # noqa: F401

@@ -20,8 +20,8 @@ class ArticleCommentsFeed(SiteFeed):
     feed_type = AtomWithContent
 
     # Comments record no moderation time, so no date or cheap fingerprint can tell that an
-    # editor approved an older comment or edited one: the ETag hashes the built feed, and
-    # there is no Last-Modified for a reader to compare dates against.
+    # editor approved an older comment: the ETag hashes the built feed, and there is no
+    # Last-Modified for a reader to compare dates against.
     @method_decorator(conditional_page)
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -45,7 +45,9 @@ class ArticleCommentsFeed(SiteFeed):
             Comment.objects.visible()
             .filter(article=article)
             .select_related("question")
-            .only("article", "author_name", "body_html", "created_at", "question__text")
+            .only(
+                "article", "author_name", "body_html", "created_at", "edited_at", "question__text"
+            )
             .order_by("-created_at", "-id")[:FEED_SIZE]
         )
         for comment in comments:  # its link needs the article: no query per comment

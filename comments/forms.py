@@ -23,7 +23,53 @@ class CommentTextField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class CommentForm(forms.ModelForm):
+BODY_HELP = "Markdown works: *italic*, **bold**, `code`, > quote, [link](https://…)."
+
+
+class CommentTextForm(forms.ModelForm):
+    """A comment's text, under the rules for every text readers post: the comment form's, and
+    the form its author edits it with."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        field_classes = {"body": CommentTextField}
+        labels = {"body": "Comment"}
+        help_texts = {"body": BODY_HELP}
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {"body": {"required": "Please write your comment."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if has_control_characters(body, allowed=NEWLINES):
+            raise ValidationError("Your comment contains control characters; please remove them.")
+        if has_bidi_controls(body):
+            raise ValidationError(
+                "Your comment contains text-direction override characters; please remove them."
+            )
+        if has_combining_flood(body):
+            raise ValidationError(
+                "Your comment has too many accents stacked on one letter; please remove some."
+            )
+        if not has_visible_text(body):
+            raise ValidationError("Please write your comment.")
+        return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "body" in cleaned_data:
+            # Rendered here, outside any transaction; the comment keeps the result.
+            self.instance.body = cleaned_data["body"]
+            self.instance.render()
+            if not has_visible_text(strip_tags(self.instance.body_html)):
+                self.add_error("body", "Your comment has no text to show. Please write some.")
+        return cleaned_data
+
+
+class CommentForm(CommentTextForm):
     """A reader's comment on one article: a new thread, an answer or a reply."""
 
     parent = forms.IntegerField(
@@ -55,7 +101,7 @@ class CommentForm(forms.ModelForm):
         }
         help_texts = {
             "author_email": "Never shown publicly.",
-            "body": "Markdown works: *italic*, **bold**, `code`, > quote, [link](https://…).",
+            "body": BODY_HELP,
             "notify_replies": "",
             "notify_moderation": "",
         }
@@ -74,7 +120,7 @@ class CommentForm(forms.ModelForm):
         }
 
     def __init__(self, *args, article, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
         self.article = article
         self.questions = {question.pk: question for question in article.question_list}
         self.fields["question"].choices = [("", "General discussion")] + [
@@ -106,32 +152,6 @@ class CommentForm(forms.ModelForm):
 
     def clean_author_email(self):
         return self.cleaned_data["author_email"].lower()
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if has_control_characters(body, allowed=NEWLINES):
-            raise ValidationError("Your comment contains control characters; please remove them.")
-        if has_bidi_controls(body):
-            raise ValidationError(
-                "Your comment contains text-direction override characters; please remove them."
-            )
-        if has_combining_flood(body):
-            raise ValidationError(
-                "Your comment has too many accents stacked on one letter; please remove some."
-            )
-        if not has_visible_text(body):
-            raise ValidationError("Please write your comment.")
-        return body
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if "body" in cleaned_data:
-            # Rendered here, outside any transaction; the comment keeps the result.
-            self.instance.body = cleaned_data["body"]
-            self.instance.render()
-            if not has_visible_text(strip_tags(self.instance.body_html)):
-                self.add_error("body", "Your comment has no text to show. Please write some.")
-        return cleaned_data
 
     def clean_parent(self):
         pk = self.cleaned_data["parent"]

@@ -101,6 +101,8 @@ class Comment(models.Model):
         help_text="The reason given with the latest moderation decision.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its author last edited the text (comments/editing.py); the cards say so.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     # What the author asked to be told by email (once their address is verified).
     notify_replies = models.BooleanField(
         default=False, help_text="Email the author when someone replies."
@@ -160,9 +162,8 @@ class Comment(models.Model):
 
     @property
     def modified_at(self):
-        """When readers last saw the comment change. Comments are not edited yet, so it is
-        when it was posted; an edit time, once there is one, goes here."""
-        return self.created_at
+        """When readers last saw the comment's text change: its last edit, or its posting."""
+        return self.edited_at or self.created_at
 
     def attach_to(self, parent):
         """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep."""
@@ -192,6 +193,23 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+
+class CommentRevision(models.Model):
+    """A version of a comment's text that its author replaced by editing it, kept for editors
+    (the desk shows the versions under the comment); never shown to readers."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(help_text="Markdown, as the author wrote it.")
+    written_at = models.DateTimeField(help_text="When this version was posted or edited.")
+    replaced_at = models.DateTimeField(default=timezone.now, help_text="When an edit replaced it.")
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+        indexes = [models.Index(fields=["comment", "replaced_at"], name="comment_revision_idx")]
+
+    def __str__(self):
+        return f"Comment {self.comment_id} as written {self.written_at:%Y-%m-%d %H:%M}"
 
 
 class ModerationEventQuerySet(models.QuerySet):

@@ -17,6 +17,8 @@ POLICIES = {
 }
 # Comments with this many links are held whatever the policy: the mark of most spam.
 HELD_LINK_COUNT = 3
+# What an author may still withdraw (or edit): an editor's removal or spam verdict stands.
+AUTHORS_STATUSES = frozenset({Comment.Status.PENDING, Comment.Status.APPROVED})
 
 Action = ModerationEvent.Action
 EVENTS = {
@@ -90,5 +92,6 @@ def moderate(comments, action, moderator, reason=""):
 
 def withdraw(comments):
     """Withdraw `comments` (a queryset) at their author's request: gone from the page, or a
-    placeholder where they have replies, and logged in public as the author's action."""
-    return moderate(comments, Action.WITHDRAW, None)
+    placeholder where they have replies, and logged in public as the author's action. Only
+    those still theirs (AUTHORS_STATUSES): a comment editors removed keeps its reason."""
+    return moderate(comments.filter(status__in=AUTHORS_STATUSES), Action.WITHDRAW, None)

@@ -56,7 +56,8 @@ def post_comment(comment, author=None, **details):
     """Store `comment` with the status the moderation policy gives it, or raise
     CommentRejected. Nothing is written when it is rejected. `author`: the commenter as their
     browser remembers them. `details` go with the announcement (what the author asked for:
-    `receipt=True`, a copy by email).
+    `receipt=True`, a copy by email), with `verified_here`: the browser holds the address's
+    verification (comments.receipts sends a copy only then).
 
     A comment whose address is verified in this browser counts against the address's own
     limit; any other counts against its network's (the client's address)."""
@@ -87,5 +88,10 @@ def post_comment(comment, author=None, **details):
         comment.created_at = now
         comment.status = moderation.initial_status(comment, verified_here=verified_here)
         comment.save()
-        announce(Event.POSTED, Comment.objects.filter(pk=comment.pk), **details)
+        announce(
+            Event.POSTED,
+            Comment.objects.filter(pk=comment.pk),
+            verified_here=verified_here,
+            **details,
+        )
     return comment

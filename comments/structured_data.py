@@ -24,7 +24,9 @@ def newest_comments(article):
                 output_field=BooleanField(),
             )
         )
-        .only("id", "author_name", "created_at", "body_html", "parent_id", "question_id")
+        .only(
+            "id", "author_name", "created_at", "edited_at", "body_html", "parent_id", "question_id"
+        )
         .order_by("-created_at", "-id")[:JSON_LD_COMMENTS]
     )
 
@@ -55,6 +57,8 @@ def discussion_json_ld(article, newest, url):
             "dateCreated": iso_datetime(comment.created_at),
             "text": comment.excerpt,
         }
+        if comment.edited_at:
+            item["dateModified"] = iso_datetime(comment.edited_at)
         if comment.parent_visible:
             item["parentItem"] = {"@id": comment_id(comment.parent_id)}
         elif comment.question_id:

@@ -2,16 +2,21 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
 from articles.models import Article
 from articles.paging import IdsFirstPaginator
 from articles.views import CachedListMixin
-from comments import verification
+from comments import editing, verification
 from comments.commenters import commenter, remember
+from comments.forms import CommentTextForm
 from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
+from comments.moderation import HELD_LINK_COUNT
+from comments.pending import remember_pending
 from comments.permalinks import location
 from freshness.versions import ARTICLE_LISTS, MODERATION_LOG, list_versions
 
@@ -48,10 +53,14 @@ class ModerationLogView(CachedListMixin, ListView):
         return [page, *list_versions(MODERATION_LOG, ARTICLE_LISTS)]
 
 
-def link_refused(request, refused):
-    """The page of a signed link that does nothing, saying why; 400."""
+def link_refused(request, refused, purpose=None):
+    """The page of a signed link that does nothing, saying why; 400. `purpose`: what the link
+    was for, when its page says more about it."""
     return TemplateResponse(
-        request, "comments/link_refused.html", {"reason": refused.reason}, status=400
+        request,
+        "comments/link_refused.html",
+        {"reason": refused.reason, "purpose": purpose},
+        status=400,
     )
 
 
@@ -83,5 +92,105 @@ def privacy(request):
         {
             "retention_days": settings.COMMENTS_RETENTION_DAYS,
             "verification_hours": verification.MAX_AGE // 3600,
+            "edit_minutes": settings.COMMENTS_EDIT_WINDOW,
         },
     )
+
+
+# A comment's author editing or withdrawing it (comments.editing)
+
+
+def _not_yours(request, comment):
+    return TemplateResponse(request, "comments/not_yours.html", {"comment": comment}, status=403)
+
+
+def _authors_comment(request, pk, purpose):
+    """The comment `pk` and its Author making this request to `purpose` it (from the browser
+    that posted it, or with a signed link's `?token=`), and None; or, for anyone else, the
+    page that says no: 403 for a stranger, 400 for a link that does not work."""
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    try:
+        author = editing.author_of(request, comment, purpose)
+    except LinkRefused as refused:
+        return comment, None, link_refused(request, refused, purpose)
+    if author is None:
+        return comment, None, _not_yours(request, comment)
+    return comment, author, None
+
+
+def _change_context(request, comment, author):
+    here = request.path
+    if author.by_link:
+        here += "?" + urlencode({"token": request.GET["token"]})
+    # The page's own address (with the link's token): where its form posts back.
+    return {
+        "comment": comment,
+        "article": comment.article,
+        "by_link": author.by_link,
+        "here": here,
+        "edit_minutes": settings.COMMENTS_EDIT_WINDOW,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, pk):
+    """`/comments/<id>/edit/`: the author's comment in the comment form's text box, while
+    editing is open; the edit is sanitized and moderated like a new comment. Only for its
+    author (see _authors_comment); never cached."""
+    comment, author, refusal = _authors_comment(request, pk, editing.EDIT)
+    if refusal is not None:
+        return refusal
+    context = _change_context(request, comment, author)
+    if not editing.can_edit(comment, comment.article):
+        return TemplateResponse(request, "comments/editing_closed.html", context, status=403)
+    form = CommentTextForm(request.POST if request.method == "POST" else None, instance=comment)
+    status = 200
+    if form.is_bound:
+        status = 400
+        if form.is_valid():
+            browser = commenter(request)
+            try:
+                stored = editing.edit(
+                    comment,
+                    form.cleaned_data["body"],
+                    verified_here=editing.is_verified_author(
+                        browser, comment, by_link=author.by_link
+                    ),
+                )
+            except editing.EditRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                response = HttpResponseRedirect(location(stored), status=303)
+                if stored.status == Comment.Status.PENDING:
+                    remember_pending(response, request, stored)
+                return response
+    context |= {
+        "form": form,
+        "editable_until": editing.editable_until(comment),
+        "held_link_count": HELD_LINK_COUNT,
+    }
+    return TemplateResponse(request, "comments/edit.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, pk):
+    """`/comments/<id>/withdraw/`: asks the author to confirm, then withdraws the comment
+    (comments.moderation.withdraw): a placeholder where it has replies, gone where not. Only
+    for its author (see _authors_comment); never cached."""
+    comment, author, refusal = _authors_comment(request, pk, editing.WITHDRAW)
+    if refusal is not None:
+        return refusal
+    context = _change_context(request, comment, author)
+    if comment.status == Comment.Status.WITHDRAWN:
+        return TemplateResponse(request, "comments/withdrawn.html", context)
+    if not editing.can_withdraw(comment):
+        return TemplateResponse(request, "comments/not_withdrawable.html", context, status=403)
+    if request.method != "POST":
+        return TemplateResponse(request, "comments/withdraw.html", context)
+    try:
+        editing.withdraw(comment, link_payload=author.link_payload)
+    except LinkRefused as refused:  # used by another request since the page was opened
+        return link_refused(request, refused, editing.WITHDRAW)
+    return TemplateResponse(request, "comments/withdrawn.html", context)

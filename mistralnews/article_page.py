@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from articles.models import Article
 from clients.identity import client_hash
-from comments import verification
+from comments import editing, verification
 from comments.commenters import commenter, remember
 from comments.discussion import GENERAL, Reading, discussion_for
 from comments.forms import MAX_ID, CommentForm
@@ -92,10 +92,12 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
     reading = _reading(article, request.GET)
     if not reading.whole and not discussion_for(article, reading).found:
         raise Http404("No such part of the discussion.")
+    # A commenter's browser remembers their name and email, and their comments, which they
+    # may edit or withdraw from here (a page of their own, then; never a shared copy).
+    author = commenter(request)
+    own = {} if preview or csrf_token is not None else editing.own_comments(author, article)
     if form is None:
         replying_to = _replying_to(article, request.GET.get("reply_to"))
-        # A commenter's browser remembers their name and email (a page of their own, then).
-        author = commenter(request)
         initial = {
             "parent": replying_to and replying_to.pk,
             "author_name": author.name,
@@ -106,6 +108,9 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         form = CommentForm(article=article, initial=initial)
     else:
         replying_to = _replying_to(article, form["parent"].value())
+    pending = pending_comments(request, article)
+    for comment in pending:
+        comment.own = own.get(comment.pk)  # an OwnComment, or None
     context = {
         "article": article,
         "object": article,
@@ -117,7 +122,12 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
         "form": form,
         "replying_to": replying_to,
-        "pending_comments": pending_comments(request, article),
+        "pending_comments": pending,
+        # {pk: editable} of the reader's own comments in the discussion: their edit and
+        # withdraw links are added as the threads are assembled (comments.rendering).
+        "own_comments": {
+            pk: mine.editable for pk, mine in own.items() if mine.status == Comment.Status.APPROVED
+        },
     }
     if csrf_token is not None:
         context["csrf_token"] = csrf_token

@@ -371,6 +371,12 @@ COMMENTS_RATE_LIMIT = env.str("COMMENTS_RATE_LIMIT", default="1/15s,5/10m")
 # The same for comments whose address is verified in the browser they come from: counted per
 # address, so readers who share a network do not share a limit.
 COMMENTS_ADDRESS_RATE_LIMIT = env.str("COMMENTS_ADDRESS_RATE_LIMIT", default="1/15s,5/10m")
+# Minutes after posting in which a commenter may edit their comment (comments/editing.py);
+# 0 turns editing off. Withdrawing is possible at any time. A value that is not a whole number
+# is kept as it is, for the system check to report.
+COMMENTS_EDIT_WINDOW = env.str("COMMENTS_EDIT_WINDOW", default="15").strip()
+if COMMENTS_EDIT_WINDOW.isdigit():
+    COMMENTS_EDIT_WINDOW = int(COMMENTS_EDIT_WINDOW)
 # Verification emails: at most so many to one address, and asked for from one network.
 COMMENTS_VERIFICATION_ADDRESS_LIMIT = env.str(
     "COMMENTS_VERIFICATION_ADDRESS_LIMIT", default="3/24h"

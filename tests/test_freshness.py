@@ -16,6 +16,7 @@ from django.test import Client
 from taggit.models import Tag
 
 from articles.models import Article
+from comments import editing
 from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
 from comments.posting import post_comment
@@ -79,6 +80,10 @@ PUBLIC_CHANGES = {
     "comment approved": lambda a, h: moderate(h["pending"], Action.APPROVE, h["editor"]),
     "comment removed": lambda a, h: moderate(h["visible"], Action.REMOVE, h["editor"], "Rude"),
     "comment marked as spam": lambda a, h: moderate(h["visible"], Action.SPAM, h["editor"]),
+    "comment edited by its author": lambda a, h: editing.edit(
+        h["visible"].get(), "Edited since.", verified_here=True
+    ),
+    "comment withdrawn by its author": lambda a, h: editing.withdraw(h["visible"].get()),
     "question edited": lambda a, h: _edit(h["question"], text="Is sovereignty worth it?"),
     "question added": lambda a, h: a.questions.create(text="A third question?", position=3),
     "question deleted": lambda a, h: h["question"].delete(),

@@ -209,9 +209,13 @@ def change_url(comment):
 
 
 def change_form_data(**fields):
-    """What the comment's page posts: the moderation fields and its (read-only) event list."""
-    events = "moderation_events"
-    return {f"{events}-TOTAL_FORMS": "0", f"{events}-INITIAL_FORMS": "0", **fields}
+    """What the comment's page posts: the moderation fields and its (read-only) lists of
+    earlier versions and events."""
+    lists = ["revisions", "moderation_events"]
+    return {
+        **{f"{name}-{count}": "0" for name in lists for count in ["TOTAL_FORMS", "INITIAL_FORMS"]},
+        **fields,
+    }
 
 
 def test_one_comment_is_moderated_from_its_page(editor_client, editor, mistral, make_comment):

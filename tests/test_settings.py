@@ -205,6 +205,7 @@ def test_a_server_error_reaches_the_servers_log_with_its_cause(tmp_path):
     [
         ({"COMMENTS_MODERATION": "sometimes"}, "COMMENTS_MODERATION is 'sometimes'"),
         ({"COMMENTS_RATE_LIMIT": "5/10d"}, "COMMENTS_RATE_LIMIT: '5/10d' is not a rate"),
+        ({"COMMENTS_EDIT_WINDOW": "15m"}, "COMMENTS_EDIT_WINDOW is '15m'"),
         (
             {"DJANGO_SITE_URL": "https://news.example/"},
             "DJANGO_SITE_URL is 'https://news.example/': it must end with the host",

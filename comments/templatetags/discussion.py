@@ -20,6 +20,7 @@ def comment_threads(context, threads):
         article_url=context["article_url"],
         can_post=context["can_post"],
         collapse=context["reading"].thread is None,
+        own=context.get("own_comments"),
     )
 
 
