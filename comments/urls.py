@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
+    path("moderation/<int:pk>/", views.moderation_event, name="moderation_event"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("privacy/", views.privacy, name="privacy"),
