@@ -1,6 +1,6 @@
 """Periodic jobs (outbox.schedule, `manage.py run_periodic`): each runs once per slot however
 many runners there are, a failing one does not stop the others, and every app's are
-registered: the outbox's, the notices' digests."""
+registered: the outbox's, erasing expired personal data, the notices' digests."""
 
 from datetime import timedelta
 from io import StringIO
@@ -59,6 +59,7 @@ def test_run_periodic_runs_every_apps_jobs_once(db):
     call_command("run_periodic", verbosity=2, stdout=out)
 
     assert out.getvalue().splitlines() == [
+        "Ran comments.periodic.erase_expired_personal_data",
         "Ran notices.periodic.forget_sent_notices",
         "Ran notices.periodic.send_follow_digests",
         "Ran notices.periodic.send_lost_reply_notices",
