@@ -107,13 +107,7 @@ def send_replies(parent_id, now=None):
             and parent.is_visible
             and is_verified(parent.author_email)
         )
-        owed = [
-            notice
-            for notice in notices
-            if wanted
-            and notice.comment.is_visible
-            and notice.recipient == parent.author_email.lower()
-        ]
+        owed = [notice for notice in notices if wanted and notice.comment.is_visible]
         Notice.objects.filter(pk__in={n.pk for n in notices} - {n.pk for n in owed}).delete()
         if not owed:
             return "nothing to send"

@@ -392,3 +392,19 @@ def test_a_long_digest_lists_thirty_comments_and_says_how_many_more(
     assert "Comment 30." not in digest.text and "Comment 31." not in digest.html
     assert f"And 2 more: http://testserver{mistral.get_absolute_url()}" in digest.text
     assert ">And 2 more</a>" in digest.html
+
+
+def test_a_comment_removed_after_it_was_owed_is_left_out_of_the_digest(
+    mistral, follower, make_comment, editor, committed
+):
+    with committed():
+        gone = make_comment(mistral, body="Removed before the digest.")
+        make_comment(mistral, body="Still here.")
+    with committed():
+        moderate(Comment.objects.filter(pk=gone.pk), "remove", editor, "Off topic")
+
+    periodic.send_follow_digests()
+
+    [digest] = digests()
+    assert "Still here." in digest.text and "Removed before the digest." not in digest.text
+    assert digest.subject.startswith("A new comment on “")

@@ -179,6 +179,28 @@ def test_replies_owed_to_a_comment_withdrawn_before_they_went_out_are_dropped(
     assert emails() == [] and not Notice.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda comment: Comment.objects.filter(pk=comment.pk).update(notify_replies=False),
+        lambda comment: VerifiedAddress.objects.filter(email=AUTHOR).delete(),
+    ],
+    ids=["no-longer-asks", "no-longer-verified"],
+)
+def test_replies_owed_are_dropped_if_no_longer_wanted_when_due(
+    mistral, asked, make_comment, committed, change
+):
+    with committed():
+        make_comment(mistral, parent=asked)
+    change(asked)  # meanwhile, as a stop that raced the reply would
+    later(6)
+
+    with committed():
+        pass
+
+    assert emails() == [] and not Notice.objects.exists()
+
+
 def test_a_reply_notice_whose_task_was_lost_goes_out_with_the_periodic_job(
     mistral, asked, make_comment, committed
 ):
