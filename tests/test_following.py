@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import signing
+from django.core import checks, signing
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
@@ -279,6 +279,15 @@ def test_follow_requests_are_limited_per_network(mistral, settings):
     assert "from your network" in refused.content.decode()
     assert other_network.status_code == 200
     assert not Email.objects.filter(to="r2@example.com").exists()
+
+
+def test_a_bad_follow_rate_limit_is_a_clear_configuration_error(settings):
+    settings.NOTICES_FOLLOW_RATE_LIMIT = "5/10d"
+
+    (problem,) = checks.run_checks(tags=["settings"])
+
+    assert problem.is_serious()
+    assert problem.msg.startswith("NOTICES_FOLLOW_RATE_LIMIT: '5/10d' is not a rate")
 
 
 # Digests

@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core import checks
 from django.db.models import F
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -415,3 +416,12 @@ def test_a_decision_reversed_before_its_notice_went_out_is_not_told(
 
     [sent] = emails()
     assert sent.subject.endswith("is published"), "only what stands is told"
+
+
+def test_a_negative_reply_window_is_a_clear_configuration_error(settings):
+    settings.NOTICES_REPLY_DIGEST_MINUTES = -1
+
+    (problem,) = checks.run_checks(tags=["settings"])
+
+    assert problem.is_serious() and problem.id == "notices.E001"
+    assert problem.msg.startswith("NOTICES_REPLY_DIGEST_MINUTES is -1; use 0")
