@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
+    path("moderation/<int:pk>/", views.moderation_event, name="moderation_event"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),

@@ -54,15 +54,23 @@ def is_verified_here(commenter, email):
     return commenter.has_verified(email) and VerifiedAddress.objects.filter(email=email).exists()
 
 
+def may_send_link(email, client):
+    """Count one more email with a link that verifies `email` (this one, or a follow's
+    confirmation), asked for from the network `client` (a client hash); False, counting
+    nothing more, when the address or the network had their share today."""
+    return not (
+        limits.take("verification-address", address_hash(email))
+        or limits.take("verification-network", client)
+    )
+
+
 def offer(comment, client):
     """Email the author of `comment`, just posted from a browser that does not hold its
     address's verification, a link to verify it, unless the address or the network `client`
     (a client hash) had their share of such emails today. Says nothing either way: the
     answer to a post must not tell whether an address is known."""
     email = comment.author_email.lower()
-    if limits.take("verification-address", address_hash(email)) or limits.take(
-        "verification-network", client
-    ):
+    if not may_send_link(email, client):
         return None
     subject, text, html = outbox.compose(
         "comments/email/verify",

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -51,6 +54,23 @@ class ModerationLogView(CachedListMixin, ListView):
 
     def listed_versions(self, page):
         return [page, *list_versions(MODERATION_LOG, ARTICLE_LISTS)]
+
+
+def moderation_event(request, pk):
+    """`/moderation/<id>/`: an entry's lasting address in the public moderation log (a removal
+    notice links to it), sent on to the page of the log that holds it now, newest first, and
+    its anchor. Entries not in the public log are 404."""
+    log = ModerationEvent.objects.for_public_log()
+    event = get_object_or_404(log, pk=pk)
+    newer = log.filter(
+        Q(created_at__gt=event.created_at) | Q(created_at=event.created_at, pk__gt=event.pk)
+    ).count()
+    page = newer // ModerationLogView.paginate_by + 1
+    query = f"?page={page}" if page > 1 else ""
+    response = HttpResponseRedirect(f"{reverse('comments:moderation_log')}{query}#event-{pk}")
+    # The page moves as newer decisions are logged.
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 def link_refused(request, refused, purpose=None):

@@ -39,6 +39,7 @@ from freshness.pages import (
     per_reader,
     serve_shared,
 )
+from notices.forms import FollowForm
 
 # The reader's cookies the page shows something of: their comments awaiting moderation, and
 # their name and email in the comment form.
@@ -121,6 +122,9 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         "discussion": SimpleLazyObject(lambda: discussion_for(article, reading)),
         "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
         "form": form,
+        # Following the discussion by email: the same form for every reader (no per-reader
+        # content), so the shared page stays shared; it posts to notices.views.follow.
+        "follow_form": FollowForm(article=article) if can_post else None,
         "replying_to": replying_to,
         "pending_comments": pending,
         # {pk: editable} of the reader's own comments in the discussion: their edit and

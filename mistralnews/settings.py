@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "outbox",
     # Realistic data sets for measuring the site at size (generate_newsroom); no pages.
     "newsroom",
+    # Reply, moderation and follow notices by email (comments and outbox below it).
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -384,3 +386,9 @@ COMMENTS_VERIFICATION_ADDRESS_LIMIT = env.str(
 COMMENTS_VERIFICATION_NETWORK_LIMIT = env.str(
     "COMMENTS_VERIFICATION_NETWORK_LIMIT", default="20/24h"
 )
+
+# Notices (notices/, docs/notices.md). Replies to one comment that arrive within this many
+# minutes of the first are sent together, in one email; 0 sends each reply at once.
+NOTICES_REPLY_DIGEST_MINUTES = env.int("NOTICES_REPLY_DIGEST_MINUTES", default=5)
+# Requests to follow a discussion by email from one network (clients.limits).
+NOTICES_FOLLOW_RATE_LIMIT = env.str("NOTICES_FOLLOW_RATE_LIMIT", default="5/10m,20/24h")

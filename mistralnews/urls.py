@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("", include(([*articles_urls.urlpatterns, *article_pages], articles_urls.app_name))),
     path("", include("comments.urls")),
+    path("notices/", include("notices.urls")),
 ]

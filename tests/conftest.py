@@ -1,5 +1,6 @@
 import itertools
 import shutil
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,17 @@ def run_tasks(db):
         return returned
 
     return run
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, run_tasks):
+    """`with committed(): …`: what waits for the block's commit runs as it ends (after-commit
+    listeners, queueing tasks), then the tasks ready by then, as the worker would."""
+
+    @contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return block

@@ -1,6 +1,6 @@
 """Periodic jobs (outbox.schedule, `manage.py run_periodic`): each runs once per slot however
-many runners there are, a failing one does not stop the others, and the outbox's own are
-registered."""
+many runners there are, a failing one does not stop the others, and every app's are
+registered: the outbox's, erasing expired personal data, the notices' digests."""
 
 from datetime import timedelta
 from io import StringIO
@@ -52,13 +52,17 @@ def test_a_failing_job_is_noted_and_the_others_still_run(db, jobs, caplog):
     assert "Periodic job broken failed" in caplog.text
 
 
-def test_run_periodic_runs_the_outboxs_jobs_once(db):
+def test_run_periodic_runs_every_apps_jobs_once(db):
     out = StringIO()
 
     call_command("run_periodic", verbosity=2, stdout=out)
     call_command("run_periodic", verbosity=2, stdout=out)
 
     assert out.getvalue().splitlines() == [
+        "Ran comments.periodic.erase_expired_personal_data",
+        "Ran notices.periodic.forget_sent_notices",
+        "Ran notices.periodic.send_follow_digests",
+        "Ran notices.periodic.send_lost_reply_notices",
         "Ran outbox.periodic.fail_interrupted_sends",
         "Ran outbox.periodic.prune_finished_tasks",
         "Ran outbox.periodic.requeue_stale_tasks",

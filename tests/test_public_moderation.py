@@ -129,6 +129,35 @@ def test_log_paginates_fifty_a_page(client, mistral, make_comment, editor):
     assert client.get(LOG, {"page": 3}).status_code == 404
 
 
+def test_each_entry_has_an_anchor_and_a_lasting_address_that_finds_its_page(
+    client, mistral, make_comment, editor
+):
+    comments = [make_comment(mistral, status="pending") for _ in range(51)]
+    moderate(Comment.objects.filter(pk__in=[c.pk for c in comments]), "approve", editor)
+    # Same time for all, as one decision on many comments: newest first is by id then.
+    oldest, *_, newest = ModerationEvent.objects.order_by("pk")
+
+    to_oldest = client.get(f"{LOG}{oldest.pk}/")
+    to_newest = client.get(f"{LOG}{newest.pk}/")
+
+    assert to_oldest.status_code == 302 and "no-cache" in to_oldest["Cache-Control"]
+    assert to_oldest["Location"] == f"{LOG}?page=2#event-{oldest.pk}"
+    assert to_newest["Location"] == f"{LOG}#event-{newest.pk}"
+    assert f'id="event-{oldest.pk}"' in client.get(LOG, {"page": 2}).content.decode()
+    assert f'id="event-{newest.pk}"' in client.get(LOG).content.decode()
+
+
+def test_an_entry_missing_from_the_public_log_has_no_address(
+    client, make_article, make_comment, editor
+):
+    draft = make_article(status=Article.Status.DRAFT)
+    comment = make_comment(draft, status="pending")
+    moderate(Comment.objects.filter(pk=comment.pk), "approve", editor)
+
+    assert client.get(f"{LOG}{ModerationEvent.objects.get().pk}/").status_code == 404
+    assert client.get(f"{LOG}999999/").status_code == 404
+
+
 def log_queries(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(LOG).status_code == 200

@@ -231,7 +231,15 @@ def test_the_privacy_page_says_what_is_kept_and_is_linked(client, mistral, setti
     assert 'href="/privacy/"' in client.get("/").content.decode()
 
 
-def test_expired_personal_data_is_erased_and_the_rest_kept(mistral, make_comment, settings):
+@pytest.mark.parametrize(
+    "erase",
+    [
+        lambda: call_command("erase_expired_personal_data", stdout=StringIO()),
+        lambda: call_command("run_periodic", stdout=StringIO()),  # the worker's daily job
+    ],
+    ids=["command", "daily-job"],
+)
+def test_expired_personal_data_is_erased_and_the_rest_kept(mistral, make_comment, settings, erase):
     settings.COMMENTS_RETENTION_DAYS = 30
     long_ago = timezone.now() - timedelta(days=31)
     old = make_comment(mistral, author_email="old@example.com", ip_hash="a" * 64)
@@ -240,7 +248,7 @@ def test_expired_personal_data_is_erased_and_the_rest_kept(mistral, make_comment
     Comment.objects.filter(pk__in=[old.pk, old_verified.pk]).update(created_at=long_ago)
     VerifiedAddress.objects.create(email="kept@example.com")
 
-    call_command("erase_expired_personal_data", stdout=StringIO())
+    erase()
 
     rows = {c.pk: (c.author_email, c.ip_hash) for c in Comment.objects.all()}
     assert rows[old.pk] == ("", "")

@@ -97,12 +97,13 @@ def site_template(tmp_path_factory):
 
 
 @contextmanager
-def running_site(template, folder, moderation):
-    """gunicorn on a fresh copy of the template database, under `moderation` policy."""
+def running_site(template, folder, moderation, **settings):
+    """gunicorn on a fresh copy of the template database (`folder`/news.sqlite3), under
+    `moderation` policy, with more `settings` (environment variables) if given."""
     database = folder / "news.sqlite3"
     with sqlite3.connect(template.database) as source, sqlite3.connect(database) as copy:
         source.backup(copy)
-    env = {**template.env, "DATABASE_URL": f"sqlite:///{database}"}
+    env = {**template.env, **settings, "DATABASE_URL": f"sqlite:///{database}"}
     env["COMMENTS_MODERATION"] = moderation
     with servers.gunicorn(env, folder / "gunicorn.log") as url:
         yield Site(url)

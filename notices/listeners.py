@@ -1,0 +1,21 @@
+"""How notices hear about comments: after-commit listeners on comments.lifecycle, which queue
+the `notices.tasks.hear` task when the change may owe someone a notice. The work itself runs
+on the worker, never in the request that made the change."""
+
+import logging
+
+from comments.lifecycle import Event, after_commit
+from notices import queueing, tasks
+
+logger = logging.getLogger(__name__)
+
+
+@after_commit(Event.POSTED, Event.APPROVED, Event.REMOVED)
+def queue_notices(event, comment_ids, **details):
+    try:
+        if queueing.may_owe_notices(event, comment_ids):
+            tasks.hear.enqueue(str(event), comment_ids)
+    except Exception:
+        # The change is committed and its reader's response must go on; the notices it owed
+        # are lost (docs/notices.md).
+        logger.exception("Queueing notices for %s on comments %s failed", event, comment_ids)
