@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from articles import images
 from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
 from articles.paging import IdsFirstPaginator
 
@@ -92,7 +93,24 @@ class ArticleForm(forms.ModelForm):
             "body": AdminTextareaWidget(attrs={"rows": 24}),
             "published_at": LabelledSplitDateTime(),
             "tags": TagWidget(attrs=WIDE),
+            "lead_image": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+            "lead_image_alt": forms.TextInput(attrs=WIDE),
+            "lead_image_caption": forms.TextInput(attrs=WIDE),
+            "lead_image_credit": forms.TextInput(attrs=WIDE),
         }
+
+    def clean_lead_image(self):
+        """A new upload is checked and replaced by its clean copy here, before anything is
+        stored (articles/images.py); a refused one leaves the article as it was."""
+        value = self.cleaned_data.get("lead_image")
+        if value and not getattr(value, "_committed", False) and hasattr(value, "size"):
+            clean = images.clean_upload(value)
+            self.instance.lead_image_width = clean.width
+            self.instance.lead_image_height = clean.height
+            return clean.file
+        return value
 
 
 class DiscussionQuestionForm(forms.ModelForm):
@@ -150,6 +168,19 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "revised_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "byline", "body"]}),
+        (
+            "Lead image",
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                ],
+                "description": "Shown above the article, on its card in lists and where it is "
+                "shared. JPEG, PNG or WebP; alt text is required with an image.",
+            },
+        ),
         (
             "Publication",
             {

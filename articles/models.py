@@ -1,6 +1,8 @@
 import html
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from articles import search_index
+from articles import images, search_index
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
 from mistralnews.markup import ARTICLE, plain_text, render_markdown
@@ -117,6 +119,15 @@ class ArticleQuerySet(models.QuerySet):
         found = Article.objects.filter(pk__in=one_a_year).values_list("published_at", flat=True)
         return sorted({timezone.localtime(when).year for when in found}, reverse=True)
 
+    def record_lead_image_variants(self, article_id, name, variants):
+        """Record the variants made of article `article_id`'s lead image `name` and renew it,
+        if it still has that image; answer whether it did. Call it in a transaction."""
+        article = self.filter(pk=article_id, lead_image=name)
+        if not article.update(lead_image_variants=variants):
+            return False
+        renew(article, lists=[ARTICLE_LISTS])
+        return True
+
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
@@ -184,6 +195,28 @@ class Article(Versioned):
     comment_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Approved comments."
     )
+    # The lead image: a clean copy of the upload (articles/images.py), its size, and the WebP
+    # variants the task worker makes of it ([{"name", "width", "height"}, ...], narrowest first).
+    lead_image = models.FileField(
+        upload_to=images.UPLOAD_TO,
+        max_length=200,
+        blank=True,
+        help_text="JPEG, PNG or WebP. Stored upright and without its metadata (camera, place); "
+        "smaller copies for phones are made within a minute.",
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, help_text="Photographer or agency."
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_variants = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -202,6 +235,13 @@ class Article(Versioned):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -216,12 +256,74 @@ class Article(Versioned):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "version"}
+        replaced = self._replaced_lead_image_files()
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if replaced is not None:
+                transaction.on_commit(lambda: images.delete_files(replaced))
+                if self.lead_image:
+                    name, pk = self.lead_image.name, self.pk
+                    transaction.on_commit(lambda: images.make_variants.enqueue(pk, name))
             renew(lists=[ARTICLE_LISTS])
             # Search reads the same fields a revision is about (and the tags, signals.py).
             if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
                 search_index.update([self.pk])
+
+    def _replaced_lead_image_files(self):
+        """None when this save keeps the lead image; otherwise the stored files it replaces
+        (none for a new article), and the new image's variants are forgotten until made."""
+        new_file = self.lead_image and not self.lead_image._committed
+        stored = None
+        if self.pk is not None:
+            stored = (
+                Article.objects.filter(pk=self.pk)
+                .values_list("lead_image", "lead_image_variants")
+                .first()
+            )
+        stored_name, stored_variants = stored or ("", [])
+        if not new_file and (self.lead_image.name or "") == stored_name:
+            return None
+        self.lead_image_variants = []
+        if not self.lead_image:
+            self.lead_image_width = self.lead_image_height = None
+        return [stored_name, *(variant["name"] for variant in stored_variants)]
+
+    @property
+    def lead_image_url(self):
+        """The fallback image's URL: the clean copy in its own format."""
+        return default_storage.url(self.lead_image.name) if self.lead_image else ""
+
+    @property
+    def lead_image_srcset(self):
+        """`srcset` for the lead image: the WebP variants, then the fallback at full width."""
+        if not self.lead_image:
+            return ""
+        candidates = [
+            f"{default_storage.url(variant['name'])} {variant['width']}w"
+            for variant in self.lead_image_variants
+        ]
+        candidates.append(f"{self.lead_image_url} {self.lead_image_width}w")
+        return ", ".join(candidates)
+
+    @property
+    def share_image(self):
+        """The image to show where the article is shared (Open Graph, JSON-LD): the widest
+        variant, or the fallback until variants exist; a dict of url (as stored), width and
+        height, or None."""
+        if not self.lead_image:
+            return None
+        if self.lead_image_variants:
+            widest = self.lead_image_variants[-1]
+            return {
+                "url": default_storage.url(widest["name"]),
+                "width": widest["width"],
+                "height": widest["height"],
+            }
+        return {
+            "url": self.lead_image_url,
+            "width": self.lead_image_width,
+            "height": self.lead_image_height,
+        }
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])

@@ -1,6 +1,8 @@
 """The site's addresses. The article page joins the articles and comments apps, so its
 addresses are added to the `articles` namespace here, where both apps meet."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -32,3 +34,7 @@ urlpatterns = [
     path("", include(([*articles_urls.urlpatterns, *article_pages], articles_urls.app_name))),
     path("", include("comments.urls")),
 ]
+
+# Uploaded images under `make run` (DEBUG only: static() adds nothing otherwise); in production
+# the reverse proxy serves MEDIA_ROOT (deploy/nginx.conf).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
