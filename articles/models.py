@@ -1,5 +1,7 @@
 import html
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -14,7 +16,7 @@ from taggit.models import Tag, TaggedItemBase
 from articles import images, search_index
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
-from mistralnews.markup import ARTICLE, plain_text, render_markdown
+from mistralnews.markup import ARTICLE, image_sources, plain_text, render_markdown
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
@@ -237,6 +239,15 @@ class Article(Versioned):
 
     def clean(self):
         super().clean()
+        if outside := self.images_from_other_sites():
+            listed = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")
+            raise ValidationError(
+                {
+                    "body": f"The body shows images from other sites ({listed}). Readers' "
+                    "browsers block them on this site, so they would show broken: use images "
+                    "stored on this site (a path such as /media/…) or remove them."
+                }
+            )
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
@@ -251,7 +262,7 @@ class Article(Versioned):
         self.body = self.body.replace("\r\n", "\n")
         if self.is_being_revised():
             self.revised_at = timezone.now()
-        self.body_html = render_markdown(self.body, ARTICLE)
+        self.body_html = self._rendered_body()
         self.version = new_version()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -268,6 +279,26 @@ class Article(Versioned):
             # Search reads the same fields a revision is about (and the tags, signals.py).
             if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
                 search_index.update([self.pk])
+
+    def images_from_other_sites(self):
+        """The addresses of images in the body that are not on this site (SITE_URL, or a
+        path): the Content-Security-Policy blocks them, so they would show broken."""
+        # MEDIA_URL is a path, or the bucket's address when uploads are stored in one.
+        origins = map(urlsplit, [settings.SITE_URL, settings.MEDIA_URL])
+        ours = {(origin.scheme, origin.netloc) for origin in origins}
+        outside = []
+        for source in image_sources(self._rendered_body()):
+            parts = urlsplit(source)
+            if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) not in ours:
+                outside.append(source)
+        return outside
+
+    def _rendered_body(self):
+        """The body as HTML, rendered once per text however often clean() and save() ask."""
+        cached = getattr(self, "_body_rendering", None)
+        if cached is None or cached[0] != self.body:
+            self._body_rendering = cached = (self.body, render_markdown(self.body, ARTICLE))
+        return cached[1]
 
     def _replaced_lead_image_files(self):
         """None when this save keeps the lead image; otherwise the stored files it replaces
