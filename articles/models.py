@@ -423,6 +423,17 @@ def modified_at():
     return Greatest("published_at", Coalesce("revised_at", "published_at"))
 
 
+class TagRedirect(models.Model):
+    """The address of a tag merged into another (articles.tags.merge): its page redirects to
+    the other tag's page with a 301, so links and feed readers follow."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects_from")
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag}"
+
+
 def public_tags():
     """Tags with a page of their own: those at least one published article has."""
     return Tag.objects.filter(article__in=Article.objects.published()).distinct()
