@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, JsonResponse
@@ -17,7 +18,7 @@ from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from articles import images, tags
-from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
+from articles.models import Article, Category, Correction, DiscussionQuestion, TaggedArticle
 from articles.paging import IdsFirstPaginator
 from mistralnews.markup import ARTICLE, render_markdown
 
@@ -150,6 +151,17 @@ class DiscussionQuestionInline(admin.TabularInline):
     extra = 1
 
 
+class CorrectionInline(admin.StackedInline):
+    """Dated corrections, shown under the article and in the feed; each makes the article
+    updated as of its date."""
+
+    model = Correction
+    fields = ["published_at", "text"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+    extra = 0
+    verbose_name_plural = "Corrections (shown under the article, dated)"
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -175,7 +187,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [DiscussionQuestionInline]
+    inlines = [DiscussionQuestionInline, CorrectionInline]
     actions = ["publish_now", "unpublish"]
     readonly_fields = ["created_at", "updated_at", "revised_at"]
     fieldsets = [

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -219,6 +220,9 @@ class Article(Versioned):
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_variants = models.JSONField(default=list, blank=True, editable=False)
+    # The article's dated corrections as readers see them, rendered whenever one changes
+    # (Correction.save), so that the page and the feed print them without a query.
+    corrections_html = models.TextField(blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -437,6 +441,61 @@ class TagRedirect(models.Model):
 def public_tags():
     """Tags with a page of their own: those at least one published article has."""
     return Tag.objects.filter(article__in=Article.objects.published()).distinct()
+
+
+class Correction(models.Model):
+    """A dated "Correction" note on an article: what was wrong, and what is right now. It stays
+    in the article's history, is shown under the article and in the feed, and makes the
+    article updated as of its date."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        max_length=2000, help_text="What was wrong and what is right now. Markdown."
+    )
+    published_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown with the correction."
+    )
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return f"Correction of {self.published_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            record_corrections(self.article_id)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            record_corrections(self.article_id)
+        return deleted
+
+
+def record_corrections(article_id):
+    """Render article `article_id`'s corrections into its `corrections_html`, mark a public
+    article revised as of the latest one, and renew it: the one writer for what readers see of
+    corrections. Call it in the transaction that changes them."""
+    corrections = [
+        (correction, render_markdown(correction.text, ARTICLE))
+        for correction in Correction.objects.filter(article_id=article_id)
+    ]
+    html = (
+        render_to_string("articles/_corrections.html", {"corrections": corrections})
+        if corrections
+        else ""
+    )
+    article = Article.objects.filter(pk=article_id)
+    if corrections:
+        latest = max(correction.published_at for correction, _ in corrections)
+        # Readers are told of a correction as of a revision: "Updated", the feed's <updated>.
+        article.published().filter(published_at__lt=latest).filter(
+            models.Q(revised_at__isnull=True) | models.Q(revised_at__lt=latest)
+        ).update(revised_at=latest)
+    # updated_at too: the feeds' ETag is made of it.
+    renew(article, lists=[ARTICLE_LISTS], corrections_html=html, updated_at=timezone.now())
 
 
 class DiscussionQuestionQuerySet(models.QuerySet):

@@ -5,8 +5,9 @@ clear form error and leave nothing behind."""
 import json
 import re
 import struct
+import tarfile
 import zlib
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
@@ -307,14 +308,31 @@ def test_the_article_page_costs_the_same_queries_with_an_image(
 
 
 def test_backup_and_restore_bring_the_images_back(
-    editor_client, draftable, media_root, tmp_path, transactional_db
+    editor_client, draftable, media_root, tmp_path, monkeypatch
 ):
     upload(editor_client, draftable, photo())
     snapshot = tmp_path / "backup.sqlite3"
+    # The database's own snapshot is tests/test_backups.py's subject (in processes of their
+    # own: SQLite cannot copy a database inside the test's transaction).
+    monkeypatch.setattr("snapshots.database.back_up", lambda path: path.write_bytes(b"db"))
+    out = StringIO()
 
-    call_command("backup_database", str(snapshot), verbosity=0)
+    call_command("backup_database", str(snapshot), stdout=out)
     for path in Path(media_root).rglob("*.jpg"):
         path.unlink()
 
+    assert f"Backed up 1 uploaded files to {snapshot}.media.tar." in out.getvalue()
     assert media.restore(snapshot) == 1
     assert stored_files(media_root) == ["lead-images/photo.jpg"]
+
+
+def test_restore_extracts_nothing_outside_the_media_folder(media_root, tmp_path):
+    snapshot = tmp_path / "backup.sqlite3"
+    with tarfile.open(media.archive_path(snapshot), "w") as archive:
+        evil = tarfile.TarInfo("../escaped.txt")
+        evil.size = 3
+        archive.addfile(evil, BytesIO(b"bad"))
+
+    with pytest.raises(tarfile.OutsideDestinationError):
+        media.restore(snapshot)
+    assert not (tmp_path / "escaped.txt").exists()

@@ -1,3 +1,4 @@
+import tarfile
 from pathlib import Path
 
 from django.core.cache import cache
@@ -39,7 +40,12 @@ class Command(BaseCommand):
             database.restore(path)
         except database.SnapshotError as error:
             raise CommandError(error) from error
-        restored = media.restore(path)
+        try:
+            restored = media.restore(path)
+        except (OSError, tarfile.TarError) as error:
+            raise CommandError(
+                f"Restored the database, but not the uploaded files: {error}"
+            ) from error
         # Pages cached since the snapshot show what the restore took away.
         cache.clear()
         self.stdout.write(f"Restored the database from {path}; emptied the cache.")
