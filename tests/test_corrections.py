@@ -38,8 +38,8 @@ def test_an_editor_adds_a_correction_and_readers_see_it_dated_under_the_article(
     page = client.get(article.get_absolute_url()).content.decode()
     today = timezone.now().strftime("%-d %B %Y")
     assert '<h2 id="corrections-heading">Correction</h2>' in page
-    assert "<strong>Correction</strong>, <time datetime=" in page
-    assert f">{today}</time>:</p>" in page
+    assert '<p class="correction__date"><time datetime="' in page
+    assert f">{today}</time></p>" in page
     assert "The round was <strong>€600m</strong>, not €500m." in page
     assert "· Updated <time" in page  # the article is updated as of the correction
     assert page.index("The round was") < page.index('class="article__footer"')
