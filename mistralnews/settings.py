@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    # Two-factor login for the desk (mistralnews/two_factor.py): TOTP devices.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "freshness",
     "clients",
     "articles",
@@ -95,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which sessions gave their second factor; staff ones that did not are sent to it.
+    "django_otp.middleware.OTPMiddleware",
+    "mistralnews.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -339,6 +345,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = env.str("SITE_NAME", default="mistralnews")
+# Staff give a code from an authenticator app after their password (mistralnews/two_factor.py):
+# required in production unless turned off, which only a site without editors should do.
+DESK_REQUIRE_2FA = env.bool("DJANGO_DESK_REQUIRE_2FA", default=not DEBUG)
+# The name authenticator apps show the desk's codes under.
+OTP_TOTP_ISSUER = SITE_NAME
+
 # The publisher's logo in articles' JSON-LD: a static file's path or an absolute URL.
 PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/logo.png")
 

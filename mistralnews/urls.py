@@ -13,6 +13,7 @@ from articles.sitemaps import SITEMAPS
 from articles.sitemaps import index as sitemap_index
 from mistralnews import article_page
 from mistralnews.health import healthz
+from mistralnews.two_factor import two_factor_view
 
 article_pages = [
     path("articles/<slug:slug>/", article_page.article_view, name="detail"),
@@ -21,6 +22,7 @@ article_pages = [
 ]
 
 urlpatterns = [
+    path("admin/two-factor/", two_factor_view, name="two_factor"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # The index, which robots.txt names, and the sitemap of each section, paged (?p=2).
