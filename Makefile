@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 # Tests run with production settings (DEBUG off) and throwaway secrets, over plain HTTP.
 TEST_ENV := DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SITE_URL=http://testserver EMAIL_URL=dummymail:// \
-	DEFAULT_FROM_EMAIL=news@localhost
+	DEFAULT_FROM_EMAIL=news@localhost DJANGO_DESK_REQUIRE_2FA=0
 
 # make run: the development server's port on 127.0.0.1.
 PORT ?= 8000

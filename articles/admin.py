@@ -2,14 +2,28 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
+from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
+from articles import images, tags
+from articles.models import Article, Category, Correction, DiscussionQuestion, TaggedArticle
 from articles.paging import IdsFirstPaginator
+from mistralnews.markup import ARTICLE, render_markdown
+
+# Tag suggestions offered while typing, at most.
+SUGGESTED_TAGS = 10
 
 WIDE = {"class": "vLargeTextField"}
 
@@ -92,7 +106,24 @@ class ArticleForm(forms.ModelForm):
             "body": AdminTextareaWidget(attrs={"rows": 24}),
             "published_at": LabelledSplitDateTime(),
             "tags": TagWidget(attrs=WIDE),
+            "lead_image": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+            "lead_image_alt": forms.TextInput(attrs=WIDE),
+            "lead_image_caption": forms.TextInput(attrs=WIDE),
+            "lead_image_credit": forms.TextInput(attrs=WIDE),
         }
+
+    def clean_lead_image(self):
+        """A new upload is checked and replaced by its clean copy here, before anything is
+        stored (articles/images.py); a refused one leaves the article as it was."""
+        value = self.cleaned_data.get("lead_image")
+        if value and not getattr(value, "_committed", False) and hasattr(value, "size"):
+            clean = images.clean_upload(value)
+            self.instance.lead_image_width = clean.width
+            self.instance.lead_image_height = clean.height
+            return clean.file
+        return value
 
 
 class DiscussionQuestionForm(forms.ModelForm):
@@ -120,6 +151,17 @@ class DiscussionQuestionInline(admin.TabularInline):
     extra = 1
 
 
+class CorrectionInline(admin.StackedInline):
+    """Dated corrections, shown under the article and in the feed; each makes the article
+    updated as of its date."""
+
+    model = Correction
+    fields = ["published_at", "text"]
+    formfield_overrides = {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})}}
+    extra = 0
+    verbose_name_plural = "Corrections (shown under the article, dated)"
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -145,11 +187,24 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [DiscussionQuestionInline]
+    inlines = [DiscussionQuestionInline, CorrectionInline]
     actions = ["publish_now", "unpublish"]
     readonly_fields = ["created_at", "updated_at", "revised_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "byline", "body"]}),
+        (
+            "Lead image",
+            {
+                "fields": [
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                ],
+                "description": "Shown above the article, on its card in lists and where it is "
+                "shared. JPEG, PNG or WebP; alt text is required with an image.",
+            },
+        ),
         (
             "Publication",
             {
@@ -162,8 +217,61 @@ class ArticleAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at", "revised_at"]}),
     ]
 
+    class Media:
+        # The live preview and tag suggestions (same-origin, so the CSP lets them run).
+        js = ["articles/article-form.js"]
+        css = {"all": ["articles/article-form.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "markdown-preview/",
+                self.admin_site.admin_view(self.markdown_preview),
+                name="{}_{}_markdown_preview".format(*info),
+            ),
+            path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions),
+                name="{}_{}_tag_suggestions".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        info = self.opts.app_label, self.opts.model_name
+        if "body" in form.base_fields:
+            url = reverse("admin:{}_{}_markdown_preview".format(*info))
+            form.base_fields["body"].widget.attrs["data-preview-url"] = url
+        if "tags" in form.base_fields:
+            url = reverse("admin:{}_{}_tag_suggestions".format(*info))
+            form.base_fields["tags"].widget.attrs["data-suggest-url"] = url
+        return form
+
+    def _may_write(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+
+    @method_decorator(never_cache)
+    @method_decorator(require_POST)
+    def markdown_preview(self, request):
+        """The body as readers would see it, through the site's one sanitizer: the live
+        preview beside the Markdown field. Editors who may write articles only."""
+        self._may_write(request)
+        html = render_markdown(request.POST.get("body", ""), ARTICLE)
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+    @method_decorator(never_cache)
+    @method_decorator(require_GET)
+    def tag_suggestions(self, request):
+        """`?q=`: existing tags that start with it, then those containing it, for the tags
+        field's suggestions; {"tags": [names]}."""
+        self._may_write(request)
+        return JsonResponse({"tags": tags.suggestions(request.GET.get("q", ""), SUGGESTED_TAGS)})
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -199,3 +307,56 @@ class ArticleAdmin(admin.ModelAdmin):
             ngettext("%d article is a draft again.", "%d articles are drafts again.", count)
             % count,
         )
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """Tags in the desk, with a merge that moves articles (taggit's own moves taggit's generic
+    taggings, which this site does not use) and keeps the old tag's address working."""
+
+    inlines = []
+    list_display = ["name", "slug", "article_count"]
+    actions = ["merge_tags"]
+
+    def get_queryset(self, request):
+        taggings = Count("articles_taggedarticle_items")
+        return super().get_queryset(request).annotate(articles=taggings)
+
+    @admin.display(description="Articles", ordering="articles")
+    def article_count(self, tag):
+        return tag.articles
+
+    @admin.action(description="Merge selected tags into one…", permissions=["change", "delete"])
+    def merge_tags(self, request, queryset):
+        """Ask which of the selected tags to keep, then move every article of the others to
+        it, delete them, and redirect their pages to its page (articles.tags.merge)."""
+        chosen = list(queryset.order_by("-articles", "name"))
+        if len(chosen) < 2:
+            self.message_user(request, "Select two tags or more to merge.", level="warning")
+            return None
+        into = next((tag for tag in chosen if str(tag.pk) == request.POST.get("into")), None)
+        if into is not None and request.POST.get("confirmed") == "yes":
+            moved = tags.merge([tag for tag in chosen if tag != into], into)
+            self.message_user(
+                request,
+                ngettext(
+                    "Merged into “%(tag)s”: %(count)d article moved; the old tag pages "
+                    "redirect to its page.",
+                    "Merged into “%(tag)s”: %(count)d articles moved; the old tag pages "
+                    "redirect to its page.",
+                    moved,
+                )
+                % {"tag": into.name, "count": moved},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge tags",
+            "opts": self.opts,
+            "tags": chosen,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge_tags.html", context)

@@ -118,6 +118,11 @@ class LatestArticlesFeed(SiteFeed):
     def item_title(self, article):
         return article.title
 
+    def item_extra_kwargs(self, article):
+        """The body, then its dated corrections, as on the article page."""
+        html = article.body_html + article.corrections_html
+        return {"content_html": absolute_links(html, base=self.item_page(article))}
+
     def item_description(self, article):
         return escape(article.excerpt)  # <summary type="html">: plain text, so escaped
 

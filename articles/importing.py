@@ -100,6 +100,11 @@ def save_parsed_article(parsed, *, slug=None, byline="", publish=False, publishe
     article.category = category
     if byline:
         article.byline = byline
+    if outside := article.images_from_other_sites():
+        raise ArticleFormatError(
+            f"The body shows images from other sites ({', '.join(outside)}), which readers' "
+            "browsers block here: use images stored on this site, or remove them."
+        )
     if publish:
         article.status = Article.Status.PUBLISHED
         article.published_at = published_at or article.published_at or timezone.now()

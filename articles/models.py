@@ -1,18 +1,23 @@
 import html
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
-from articles import search_index
+from articles import images, search_index
 from freshness.models import Versioned, new_version
 from freshness.versions import ARTICLE_LISTS, renew
-from mistralnews.markup import ARTICLE, plain_text, render_markdown
+from mistralnews.markup import ARTICLE, image_sources, plain_text, render_markdown
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
@@ -117,6 +122,15 @@ class ArticleQuerySet(models.QuerySet):
         found = Article.objects.filter(pk__in=one_a_year).values_list("published_at", flat=True)
         return sorted({timezone.localtime(when).year for when in found}, reverse=True)
 
+    def record_lead_image_variants(self, article_id, name, variants):
+        """Record the variants made of article `article_id`'s lead image `name` and renew it,
+        if it still has that image; answer whether it did. Call it in a transaction."""
+        article = self.filter(pk=article_id, lead_image=name)
+        if not article.update(lead_image_variants=variants):
+            return False
+        renew(article, lists=[ARTICLE_LISTS])
+        return True
+
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
@@ -184,6 +198,31 @@ class Article(Versioned):
     comment_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Approved comments."
     )
+    # The lead image: a clean copy of the upload (articles/images.py), its size, and the WebP
+    # variants the task worker makes of it ([{"name", "width", "height"}, ...], narrowest first).
+    lead_image = models.FileField(
+        upload_to=images.UPLOAD_TO,
+        max_length=200,
+        blank=True,
+        help_text="JPEG, PNG or WebP. Stored upright and without its metadata (camera, place); "
+        "smaller copies for phones are made within a minute.",
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, help_text="Photographer or agency."
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_variants = models.JSONField(default=list, blank=True, editable=False)
+    # The article's dated corrections as readers see them, rendered whenever one changes
+    # (Correction.save), so that the page and the feed print them without a query.
+    corrections_html = models.TextField(blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -202,6 +241,22 @@ class Article(Versioned):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if outside := self.images_from_other_sites():
+            listed = ", ".join(outside[:3]) + (" …" if len(outside) > 3 else "")
+            raise ValidationError(
+                {
+                    "body": f"The body shows images from other sites ({listed}). Readers' "
+                    "browsers block them on this site, so they would show broken: use images "
+                    "stored on this site (a path such as /media/…) or remove them."
+                }
+            )
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
+
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -211,17 +266,99 @@ class Article(Versioned):
         self.body = self.body.replace("\r\n", "\n")
         if self.is_being_revised():
             self.revised_at = timezone.now()
-        self.body_html = render_markdown(self.body, ARTICLE)
+        self.body_html = self._rendered_body()
         self.version = new_version()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "version"}
+        replaced = self._replaced_lead_image_files()
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if replaced is not None:
+                transaction.on_commit(lambda: images.delete_files(replaced))
+                if self.lead_image:
+                    name, pk = self.lead_image.name, self.pk
+                    transaction.on_commit(lambda: images.make_variants.enqueue(pk, name))
             renew(lists=[ARTICLE_LISTS])
             # Search reads the same fields a revision is about (and the tags, signals.py).
             if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
                 search_index.update([self.pk])
+
+    def images_from_other_sites(self):
+        """The addresses of images in the body that are not on this site (SITE_URL, or a
+        path): the Content-Security-Policy blocks them, so they would show broken."""
+        # MEDIA_URL is a path, or the bucket's address when uploads are stored in one.
+        origins = map(urlsplit, [settings.SITE_URL, settings.MEDIA_URL])
+        ours = {(origin.scheme, origin.netloc) for origin in origins}
+        outside = []
+        for source in image_sources(self._rendered_body()):
+            parts = urlsplit(source)
+            if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) not in ours:
+                outside.append(source)
+        return outside
+
+    def _rendered_body(self):
+        """The body as HTML, rendered once per text however often clean() and save() ask."""
+        cached = getattr(self, "_body_rendering", None)
+        if cached is None or cached[0] != self.body:
+            self._body_rendering = cached = (self.body, render_markdown(self.body, ARTICLE))
+        return cached[1]
+
+    def _replaced_lead_image_files(self):
+        """None when this save keeps the lead image; otherwise the stored files it replaces
+        (none for a new article), and the new image's variants are forgotten until made."""
+        new_file = self.lead_image and not self.lead_image._committed
+        stored = None
+        if self.pk is not None:
+            stored = (
+                Article.objects.filter(pk=self.pk)
+                .values_list("lead_image", "lead_image_variants")
+                .first()
+            )
+        stored_name, stored_variants = stored or ("", [])
+        if not new_file and (self.lead_image.name or "") == stored_name:
+            return None
+        self.lead_image_variants = []
+        if not self.lead_image:
+            self.lead_image_width = self.lead_image_height = None
+        return [stored_name, *(variant["name"] for variant in stored_variants)]
+
+    @property
+    def lead_image_url(self):
+        """The fallback image's URL: the clean copy in its own format."""
+        return default_storage.url(self.lead_image.name) if self.lead_image else ""
+
+    @property
+    def lead_image_srcset(self):
+        """`srcset` for the lead image: the WebP variants, then the fallback at full width."""
+        if not self.lead_image:
+            return ""
+        candidates = [
+            f"{default_storage.url(variant['name'])} {variant['width']}w"
+            for variant in self.lead_image_variants
+        ]
+        candidates.append(f"{self.lead_image_url} {self.lead_image_width}w")
+        return ", ".join(candidates)
+
+    @property
+    def share_image(self):
+        """The image to show where the article is shared (Open Graph, JSON-LD): the widest
+        variant, or the fallback until variants exist; a dict of url (as stored), width and
+        height, or None."""
+        if not self.lead_image:
+            return None
+        if self.lead_image_variants:
+            widest = self.lead_image_variants[-1]
+            return {
+                "url": default_storage.url(widest["name"]),
+                "width": widest["width"],
+                "height": widest["height"],
+            }
+        return {
+            "url": self.lead_image_url,
+            "width": self.lead_image_width,
+            "height": self.lead_image_height,
+        }
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -290,9 +427,75 @@ def modified_at():
     return Greatest("published_at", Coalesce("revised_at", "published_at"))
 
 
+class TagRedirect(models.Model):
+    """The address of a tag merged into another (articles.tags.merge): its page redirects to
+    the other tag's page with a 301, so links and feed readers follow."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects_from")
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag}"
+
+
 def public_tags():
     """Tags with a page of their own: those at least one published article has."""
     return Tag.objects.filter(article__in=Article.objects.published()).distinct()
+
+
+class Correction(models.Model):
+    """A dated "Correction" note on an article: what was wrong, and what is right now. It stays
+    in the article's history, is shown under the article and in the feed, and makes the
+    article updated as of its date."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        max_length=2000, help_text="What was wrong and what is right now. Markdown."
+    )
+    published_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown with the correction."
+    )
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return f"Correction of {self.published_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            record_corrections(self.article_id)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            record_corrections(self.article_id)
+        return deleted
+
+
+def record_corrections(article_id):
+    """Render article `article_id`'s corrections into its `corrections_html`, mark a public
+    article revised as of the latest one, and renew it: the one writer for what readers see of
+    corrections. Call it in the transaction that changes them."""
+    corrections = [
+        (correction, render_markdown(correction.text, ARTICLE))
+        for correction in Correction.objects.filter(article_id=article_id)
+    ]
+    html = (
+        render_to_string("articles/_corrections.html", {"corrections": corrections})
+        if corrections
+        else ""
+    )
+    article = Article.objects.filter(pk=article_id)
+    if corrections:
+        latest = max(correction.published_at for correction, _ in corrections)
+        # Readers are told of a correction as of a revision: "Updated", the feed's <updated>.
+        article.published().filter(published_at__lt=latest).filter(
+            models.Q(revised_at__isnull=True) | models.Q(revised_at__lt=latest)
+        ).update(revised_at=latest)
+    # updated_at too: the feeds' ETag is made of it.
+    renew(article, lists=[ARTICLE_LISTS], corrections_html=html, updated_at=timezone.now())
 
 
 class DiscussionQuestionQuerySet(models.QuerySet):

@@ -5,8 +5,11 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from mistralnews.site_url import absolute_media_url
 
 # As in django.utils.html.json_script: with no "<", ">" or "&" left in the JSON, no value
 # (a comment reading "</script>", say) can end the script element early.
@@ -36,7 +39,9 @@ def news_article(article, url):
     Reads the category, tags and fields the article page has loaded; no query.
     """
     publisher = {"@type": "Organization", "name": settings.SITE_NAME}
-    return {
+    if settings.PUBLISHER_LOGO:
+        publisher["logo"] = {"@type": "ImageObject", "url": publisher_logo_url()}
+    data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "@id": url,
@@ -53,3 +58,21 @@ def news_article(article, url):
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
+    if (image := article.share_image) is not None:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": absolute_media_url(image["url"]),
+            "width": image["width"],
+            "height": image["height"],
+            "caption": article.lead_image_caption or article.lead_image_alt,
+        }
+        if article.lead_image_credit:
+            data["image"]["creditText"] = article.lead_image_credit
+    return data
+
+
+def publisher_logo_url():
+    """PUBLISHER_LOGO as an absolute URL: an absolute URL as it is, a static file's path on
+    the site's origin."""
+    logo = settings.PUBLISHER_LOGO
+    return absolute_media_url(logo if "://" in logo else static(logo))

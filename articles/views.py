@@ -2,12 +2,13 @@ import datetime
 from urllib.parse import urlencode
 
 from django.db.models import Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from articles.models import Article, Category
+from articles.models import Article, Category, TagRedirect
 from articles.paging import IdsFirstPaginator, ids_first
 from articles.search import clean_query, search_articles
 from freshness.models import ListVersion
@@ -79,6 +80,16 @@ class ArticleIndexView(PublishedArticlesMixin, ListView):
 class TagArticleListView(PublishedArticlesMixin, ListView):
     # A tag only drafts use is not public yet.
     allow_empty = False
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Looked for only when there is no such page: a tag merged into another.
+            moved = TagRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("tag")
+            if (found := moved.first()) is None:
+                raise
+            return redirect("articles:tag", found.tag.slug, permanent=True)
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])

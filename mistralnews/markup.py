@@ -14,6 +14,7 @@ import html
 import re
 import threading
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import bleach
 import markdown
@@ -197,3 +198,22 @@ def plain_text(fragment, *, words):
     for descriptions, feeds and metadata, which carry no markup."""
     text = " ".join(html.unescape(strip_tags(fragment)).split())
     return Truncator(text).words(words)
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sources = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.sources.extend(value for name, value in attrs if name == "src" and value)
+
+
+def image_sources(fragment):
+    """The `src` of every image in rendered HTML `fragment`, in order: for the rule that
+    articles show only the site's own images (Article.clean)."""
+    parser = _ImageSources()
+    parser.feed(fragment)
+    parser.close()
+    return parser.sources

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    # Two-factor login for the desk (mistralnews/two_factor.py): TOTP devices.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "freshness",
     "clients",
     "articles",
@@ -97,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which sessions gave their second factor; staff ones that did not are sent to it.
+    "django_otp.middleware.OTPMiddleware",
+    "mistralnews.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -202,6 +208,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where collectstatic puts the files WhiteNoise serves.
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Uploaded files (lead images and their variants), through Django's storage API: served by
+# Django with DJANGO_DEBUG=1 (`make run`), by the reverse proxy in production (WhiteNoise serves
+# static files only; deploy/nginx.conf), and saved by `make backup` beside the database.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # collectstatic writes content-hashed, compressed copies; WhiteNoise serves them with
@@ -336,6 +347,22 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = env.str("SITE_NAME", default="mistralnews")
+# Staff give a code from an authenticator app after their password (mistralnews/two_factor.py):
+# required in production unless turned off, which only a site without editors should do.
+DESK_REQUIRE_2FA = env.bool("DJANGO_DESK_REQUIRE_2FA", default=not DEBUG)
+# The name authenticator apps show the desk's codes under.
+OTP_TOTP_ISSUER = SITE_NAME
+
+# The publisher's logo in articles' JSON-LD: a static file's path or an absolute URL.
+PUBLISHER_LOGO = env.str("PUBLISHER_LOGO", default="img/logo.png")
+
+# Lead images (articles/images.py): uploads larger than this many bytes or pixels are refused
+# before they are decoded (the pixel limit is Pillow's decompression-bomb guard too, and bounds
+# the memory one upload takes); accepted ones are stored without their metadata, turned upright,
+# and get WebP copies this many pixels wide from the task worker.
+LEAD_IMAGE_MAX_BYTES = env.int("LEAD_IMAGE_MAX_MB", default=10) * 1024 * 1024
+LEAD_IMAGE_MAX_PIXELS = env.int("LEAD_IMAGE_MAX_PIXELS", default=40_000_000)
+LEAD_IMAGE_WIDTHS = (480, 960, 1600)
 
 # Background work (outbox/, docs/operations.md): tasks wait in the database until a worker
 # (`manage.py db_worker`) runs them, so none is lost while no worker runs. Tests use the same

@@ -25,6 +25,14 @@ def absolute_url(path):
     return settings.SITE_URL + path
 
 
+def absolute_media_url(url):
+    """A stored file's URL (storage.url(): a path on this site, or already absolute when the
+    files are in a bucket) as an absolute URL."""
+    if urlsplit(url).scheme in ("http", "https"):
+        return url
+    return absolute_url(url)
+
+
 class _AbsoluteLinks(HTMLParser):
     """Copies an HTML fragment, resolving relative URLs in href and src against `base`."""
 

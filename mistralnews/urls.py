@@ -1,6 +1,8 @@
 """The site's addresses. The article page joins the articles and comments apps, so its
 addresses are added to the `articles` namespace here, where both apps meet."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -11,6 +13,7 @@ from articles.sitemaps import SITEMAPS
 from articles.sitemaps import index as sitemap_index
 from mistralnews import article_page
 from mistralnews.health import healthz
+from mistralnews.two_factor import two_factor_view
 
 article_pages = [
     path("articles/<slug:slug>/", article_page.article_view, name="detail"),
@@ -19,6 +22,7 @@ article_pages = [
 ]
 
 urlpatterns = [
+    path("admin/two-factor/", two_factor_view, name="two_factor"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # The index, which robots.txt names, and the sitemap of each section, paged (?p=2).
@@ -33,3 +37,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("notices/", include("notices.urls")),
 ]
+
+# Uploaded images under `make run` (DEBUG only: static() adds nothing otherwise); in production
+# the reverse proxy serves MEDIA_ROOT (deploy/nginx.conf).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

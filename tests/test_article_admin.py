@@ -37,6 +37,10 @@ def article_form_data(article=None, **changes):
         "questions-INITIAL_FORMS": str(len(questions)),
         "questions-MIN_NUM_FORMS": "0",
         "questions-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     for n, question in enumerate(questions):
         data |= {

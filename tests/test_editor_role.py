@@ -19,7 +19,8 @@ from comments.models import Comment
 from tests.test_article_admin import article_form_data
 
 DESK_PERMISSIONS = {
-    *(f"articles.{action}_{model}" for model in ["article", "category", "discussionquestion"]
+    *(f"articles.{action}_{model}"
+      for model in ["article", "category", "discussionquestion", "correction"]
       for action in ["add", "change", "delete", "view"]),
     *(f"taggit.{action}_tag" for action in ["add", "change", "delete", "view"]),
     "comments.change_comment",
@@ -43,12 +44,12 @@ def test_editors_group_has_exactly_the_desk_permissions(db):
 
 
 def test_editors_group_migration_is_idempotent_and_makes_missing_permissions(db):
-    migration = importlib.import_module("desk.migrations.0002_editors_see_the_outbox")
+    migration = importlib.import_module("desk.migrations.0003_editors_write_corrections")
     Permission.objects.filter(codename="view_moderationevent").delete()
     schema_editor = SimpleNamespace(connection=connection)
 
-    migration.let_editors_see_the_outbox(apps, schema_editor)
-    migration.let_editors_see_the_outbox(apps, schema_editor)
+    migration.let_editors_write_corrections(apps, schema_editor)
+    migration.let_editors_write_corrections(apps, schema_editor)
 
     assert Group.objects.filter(name="Editors").count() == 1
     assert group_permissions() == DESK_PERMISSIONS

@@ -91,6 +91,9 @@ PUBLIC_CHANGES = {
     "tag removed": lambda a, h: a.tags.remove("MistralAI"),
     "tag renamed": lambda a, h: _edit(Tag.objects.get(name="MistralAI"), name="Mistral"),
     "category renamed": lambda a, h: _edit(a.category, name="AI and the cloud"),
+    "correction published": lambda a, h: a.corrections.create(text="It was 2023, not 2022."),
+    "correction edited": lambda a, h: _edit(h["correction"], text="It was March, not May."),
+    "correction deleted": lambda a, h: h["correction"].delete(),
 }
 
 
@@ -107,6 +110,7 @@ def helpers(mistral, make_comment, editor, settings):
     return {
         "editor": editor,
         "question": mistral.questions.first(),
+        "correction": mistral.corrections.create(text="A first correction."),
         "pending": Comment.objects.filter(
             pk=make_comment(mistral, status=Comment.Status.PENDING, body="Waiting.").pk
         ),

@@ -118,6 +118,7 @@ def site(tmp_path_factory):
             "UPSTREAM": gunicorn.url.removeprefix("http://"),
             "TLS_CERTIFICATE": str(certificate),
             "TLS_CERTIFICATE_KEY": str(key),
+            "MEDIA_ROOT": str(folder / "media"),
         }
         conf.write_text(render(SHIPPED.read_text(), values))
         with servers.nginx(str(NGINX), folder, conf, https_port):

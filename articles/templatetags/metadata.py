@@ -18,3 +18,9 @@ def absolute_url(path):
     """`path` as an absolute URL on the site's origin (SITE_URL), whatever Host the request
     named: canonical links, Open Graph and the sitemap's address in robots.txt."""
     return site_url.absolute_url(path)
+
+
+@register.simple_tag
+def absolute_media_url(url):
+    """A stored file's URL (a lead image's) as an absolute URL, for Open Graph."""
+    return site_url.absolute_media_url(url)

@@ -38,9 +38,12 @@ class Command(BaseCommand):
             if when is None or when.tzinfo is None:
                 raise CommandError("--published-at needs an ISO 8601 time with a time zone.")
 
-        article, created = save_parsed_article(
-            parsed, slug=slug, byline=byline, publish=publish, published_at=when
-        )
+        try:
+            article, created = save_parsed_article(
+                parsed, slug=slug, byline=byline, publish=publish, published_at=when
+            )
+        except ArticleFormatError as error:
+            raise CommandError(f"{path}: {error}") from error
         self.stdout.write(
             f"{'Created' if created else 'Updated'} {article.get_status_display().lower()} "
             f"article {article.slug!r}: {len(parsed.paragraphs)} paragraphs, "

@@ -4,14 +4,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from snapshots import database
+from snapshots import database, media
 
 
 class Command(BaseCommand):
     help = (
         "Write a consistent snapshot of the database while the site keeps serving: SQLite's "
-        "online backup, or pg_dump's custom format on PostgreSQL. Without FILE it goes into "
-        "backups/, named by the time (UTC)."
+        "online backup, or pg_dump's custom format on PostgreSQL, and the uploaded images beside "
+        "it (FILE.media.tar). Without FILE it goes into backups/, named by the time (UTC)."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +28,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} already exists; name another file.")
             path.parent.mkdir(parents=True, exist_ok=True)
             database.back_up(path)
+            # After the database: every file a row of the snapshot names exists by then.
+            archive, count = media.back_up(path)
         except database.SnapshotError as error:
             raise CommandError(error) from error
         self.stdout.write(f"Backed up the database to {path} ({path.stat().st_size:,} bytes).")
+        self.stdout.write(f"Backed up {count:,} uploaded files to {archive}.")

@@ -1,10 +1,11 @@
+import tarfile
 from pathlib import Path
 
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from snapshots import database
+from snapshots import database, media
 
 
 class Command(BaseCommand):
@@ -39,6 +40,17 @@ class Command(BaseCommand):
             database.restore(path)
         except database.SnapshotError as error:
             raise CommandError(error) from error
+        try:
+            restored = media.restore(path)
+        except (OSError, tarfile.TarError) as error:
+            raise CommandError(
+                f"Restored the database, but not the uploaded files: {error}"
+            ) from error
         # Pages cached since the snapshot show what the restore took away.
         cache.clear()
         self.stdout.write(f"Restored the database from {path}; emptied the cache.")
+        if restored is None:
+            missing = media.archive_path(path)
+            self.stdout.write(f"No uploaded files to restore ({missing} is missing).")
+        else:
+            self.stdout.write(f"Restored {restored:,} uploaded files into the media folder.")
