@@ -73,6 +73,21 @@ def manage(*args, env, stdin=None):
     return result
 
 
+def run_python(code, *args, env):
+    """Run `python -c code args` in the project's folder to its end; its output, or fail with
+    its errors."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def python(code, *args, env, **options):
     """Start `python -c code args` in the project's folder, its output piped as text."""
     return subprocess.Popen(

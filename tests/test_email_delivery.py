@@ -5,12 +5,9 @@ queued while no worker runs, lose nothing and send nothing twice, with two worke
 
 import json
 import os
-import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from outbox.periodic import INTERRUPTED
@@ -56,21 +53,8 @@ print(periodic.requeue_stale_tasks(timedelta(0)), periodic.fail_interrupted_send
 """
 
 
-def python(code, *args, env):
-    result = subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def state(env, prefix):
-    return json.loads(python(STATE, prefix, env=env))
+    return json.loads(servers.run_python(STATE, prefix, env=env))
 
 
 def wait_until_tasks_finish(env, prefix, timeout=20):
@@ -103,7 +87,7 @@ def site(tmp_path_factory):
 
 def test_the_worker_delivers_a_committed_email_over_smtp(site, smtp_server, tmp_path):
     env = {**site, "EMAIL_URL": smtp_server.url}
-    python(QUEUE, "one", 0, 1, 0, env=env)
+    servers.run_python(QUEUE, "one", 0, 1, 0, env=env)
 
     with servers.TaskWorker(env, tmp_path / "worker.log"):
         [message] = smtp_server.wait_for(1)
@@ -123,7 +107,7 @@ def test_the_worker_delivers_a_committed_email_over_smtp(site, smtp_server, tmp_
 
 def test_killed_workers_lose_nothing_and_send_nothing_twice(site, smtp_server, tmp_path):
     env = {**site, "EMAIL_URL": smtp_server.url}
-    python(QUEUE, "crash", 0, 6, 1, env=env)
+    servers.run_python(QUEUE, "crash", 0, 6, 1, env=env)
 
     # Killed while waiting for the server's answer to the first email, which the server kept.
     with smtp_server.hold():
@@ -132,7 +116,7 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(site, smtp_server, t
         worker.kill()
     assert len(smtp_server.messages) == 1
     # More emails while no worker runs: they wait in the database.
-    python(QUEUE, "crash", 6, 3, 1, env=env)
+    servers.run_python(QUEUE, "crash", 6, 3, 1, env=env)
     waiting = state(env, "crash")
     assert sorted(status for status, _, _ in waiting["emails"].values()) == [
         *["queued"] * 8,
@@ -140,7 +124,10 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(site, smtp_server, t
     ]
     assert sorted(waiting["tasks"]) == ["READY"] * 17 + ["RUNNING"]
 
-    assert python(RECOVER, env=env).split() == ["1", "1"]  # the task requeued, the email failed
+    assert servers.run_python(RECOVER, env=env).split() == [
+        "1",
+        "1",
+    ]  # the task requeued, the email failed
     with (
         servers.TaskWorker(env, tmp_path / "first.log"),
         servers.TaskWorker(env, tmp_path / "second.log"),

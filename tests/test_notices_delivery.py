@@ -10,14 +10,11 @@ token) stops them, and a further reply sends nothing."""
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 from http.cookies import SimpleCookie
 
 import httpx
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from tests import servers
@@ -67,16 +64,7 @@ class Browser:
 
 
 def state(env):
-    result = subprocess.run(
-        [sys.executable, "-c", STATE],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(servers.run_python(STATE, env=env))
 
 
 def wait_until_idle(env, timeout=20):
