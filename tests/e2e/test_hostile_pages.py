@@ -35,6 +35,8 @@ pytestmark = pytest.mark.e2e
 # are sent through the same form by an HTTP client with the editor's session.
 THROUGH_THE_BROWSER = HOSTILE_BODIES[::5]
 ADD_ARTICLE = "/admin/articles/article/add/"
+# What the article form says of a body showing images from other sites, which it refuses.
+IMAGES_REFUSED = "The body shows images from other sites"
 # Each element of the page: its tag, its attributes, whether it sits inside user text, and
 # the id of the comment it belongs to.
 ELEMENTS = """(userText) => [...document.querySelectorAll('*')].map((el) => [
@@ -144,8 +146,12 @@ def save_in_the_browser(page, number, name, body):
     page.get_by_label("Status:").select_option("published")
     page.get_by_label("Category:").select_option(label="AICloud")
     page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist, .errornote")).to_be_visible()
+    if page.locator(".errorlist", has_text=IMAGES_REFUSED).count():
+        return False
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     expect(page.get_by_label("Body:")).to_have_value(body.strip())
+    return True
 
 
 def save_over_http(context, fields, number, name, body):
@@ -161,15 +167,19 @@ def save_over_http(context, fields, number, name, body):
         max_redirects=0,
     )
     errors = re.findall(r'<ul class="errorlist[^>]*>(.*?)</ul>', response.text(), re.S)
+    if response.status == 200 and [IMAGES_REFUSED in error for error in errors] == [True]:
+        return False
     assert response.status == 302, f"{name}: {response.status} {errors}"
+    return True
 
 
 @pytest.fixture(scope="module")
 def article_vectors(open_site, chromium):
     """Every body saved as a published article's body through the admin's article form;
-    returns (the articles' Targets, the admin change pages it checked in the browser)."""
+    returns (the articles' Targets, the admin change pages it checked in the browser, the
+    vectors refused at save for showing images from other sites)."""
     admin_pages = 0
-    targets = []
+    targets, refused = [], []
     with recorded_browser(chromium, open_site) as editor:
         page = editor.page
         log_in(page)
@@ -178,20 +188,23 @@ def article_vectors(open_site, chromium):
         fields["category"] = category.get_attribute("value")
         for number, (name, body) in enumerate(HOSTILE_BODIES):
             if (name, body) in THROUGH_THE_BROWSER:
-                save_in_the_browser(page, number, name, body)
+                saved = save_in_the_browser(page, number, name, body)
                 admin_pages += 1
             else:
-                save_over_http(editor.context, fields, number, name, body)
-            path = f"/articles/{slug_for(number, name)}/"
-            targets.append(Target(path, ".article__body", ARTICLE.tags, name))
-    return targets, admin_pages
+                saved = save_over_http(editor.context, fields, number, name, body)
+            if saved:
+                path = f"/articles/{slug_for(number, name)}/"
+                targets.append(Target(path, ".article__body", ARTICLE.tags, name))
+            else:
+                refused.append(name)
+    return targets, admin_pages, refused
 
 
 def test_hostile_bodies_run_nothing_in_chromium(
     open_site, browse, comment_vectors, article_vectors, capsys
 ):
     vectors, poster_cookies = comment_vectors
-    article_targets, admin_pages = article_vectors
+    article_targets, admin_pages, refused = article_vectors
     # The comments answer no question: the general discussion's pages hold them, ten
     # threads a page, and the poster's held ones show on every page.
     comment_pages = [
@@ -243,10 +256,11 @@ def test_hostile_bodies_run_nothing_in_chromium(
         print(
             f"\nhostile corpus in Chromium: {len(HOSTILE_BODIES)} vectors, as {len(vectors)} "
             f"comments on {len(comment_pages)} pages ({held} held, shown in their poster's "
-            "notice) and as "
-            f"{len(article_targets)} article bodies ({len(THROUGH_THE_BROWSER)} typed into the "
-            f"admin's form, {len(article_targets) - len(THROUGH_THE_BROWSER)} sent through it "
-            f"over HTTP); {len(targets)} pages checked twice, with CSP bypassed and enforced, "
+            f"notice) and as article bodies ({len(THROUGH_THE_BROWSER)} typed into the "
+            f"admin's form, the others sent through it over HTTP): {len(article_targets)} "
+            f"saved, {len(refused)} refused for showing images from other sites "
+            f"({', '.join(refused)}); {len(targets)} pages checked twice, with CSP bypassed "
+            "and enforced, "
             f"and {admin_pages} admin change pages. Found: {count('dialog')} dialogs, "
             f"{count('script ran')} scripts run, {count('CSP violation')} CSP violations, "
             f"{len(recorded)} browser problems in all, {len(leaks)} DOM leaks "
@@ -254,6 +268,9 @@ def test_hostile_bodies_run_nothing_in_chromium(
         )
     assert leaks == []
     assert recorded == []
+    # The form refuses only bodies that show an image from another site.
+    refused_bodies = [body for name, body in HOSTILE_BODIES if name in refused]
+    assert all(re.search(r"<img|!\[", body, re.I) for body in refused_bodies)
 
 
 def accept_external_images(log):

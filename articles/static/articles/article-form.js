@@ -23,6 +23,8 @@
     const panel = document.createElement("section");
     panel.className = "live-preview";
     panel.setAttribute("aria-label", "Live preview");
+    // It scrolls when the body is long: keyboard users reach it too.
+    panel.tabIndex = 0;
     const heading = document.createElement("h3");
     heading.textContent = "Preview";
     const status = document.createElement("p");
@@ -50,8 +52,19 @@
         });
         if (number !== sent) return; // a newer preview is on its way
         if (!response.ok) throw new Error(response.status);
-        // HTML from our own sanitizer: the same the article page prints.
-        output.innerHTML = await response.text();
+        // HTML from our own sanitizer: the same the article page prints. Parsed in an inert
+        // template first, so that no image from another site is fetched: saving refuses those.
+        const parsed = document.createElement("template");
+        parsed.innerHTML = await response.text();
+        for (const image of parsed.content.querySelectorAll("img")) {
+          const source = new URL(image.getAttribute("src") || "", location.href);
+          if (source.origin === location.origin) continue;
+          const refused = document.createElement("strong");
+          refused.className = "live-preview__refused";
+          refused.textContent = `[An image from another site, which saving refuses: ${source.href}]`;
+          image.replaceWith(refused);
+        }
+        output.replaceChildren(parsed.content);
         status.textContent = "";
       } catch (error) {
         if (number === sent) status.textContent = "Preview unavailable; your text is not affected.";
