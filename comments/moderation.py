@@ -40,12 +40,13 @@ def policy_is_known(app_configs, **kwargs):
     ]
 
 
-def initial_status(comment, *, verified_here):
+def initial_status(comment, *, verified_here, always_hold=False):
     """The status a new comment gets under the moderation policy. `verified_here`: the browser
     it comes from holds its address's verification. An address typed in another browser
-    proves nothing: anyone may know it."""
+    proves nothing: anyone may know it. `always_hold`: an editor's rule holds every comment
+    from its address (AddressRule)."""
     policy = settings.COMMENTS_MODERATION
-    if policy == "all" or comment.link_count >= HELD_LINK_COUNT:
+    if always_hold or policy == "all" or comment.link_count >= HELD_LINK_COUNT:
         return Comment.Status.PENDING
     if policy == "open":
         return Comment.Status.APPROVED

@@ -1,0 +1,156 @@
+"""The one-click moderation queue: held comments with their context, each decided by one POST
+through `comments.moderation.moderate`, and editors' rules on commenters' addresses."""
+
+from django.contrib import messages
+from django.contrib.admin import site
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from articles.models import Article
+from clients.identity import address_hash
+from comments.forms import MAX_ID
+from comments.models import AddressRule, Comment, ModerationEvent
+from comments.moderation import moderate
+from desk.models import RemovalReason
+from desk.queue import page_of_rows
+
+Action = ModerationEvent.Action
+MODERATE = "comments.change_comment"
+SET_RULES = "comments.add_addressrule"
+REASON_LENGTH = ModerationEvent._meta.get_field("reason").max_length
+
+
+def refuse(request, message, status=400):
+    """A page saying what was wrong with the request, and the way back to the queue."""
+    return TemplateResponse(
+        request,
+        "desk/refused.html",
+        {**site.each_context(request), "title": "Not done", "message": message},
+        status=status,
+    )
+
+
+def require(request, permission):
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def chosen_article(request):
+    """The article named by ?article=, None without one; 404 for anything else."""
+    value = request.GET.get("article", "")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) > MAX_ID:
+        raise Article.DoesNotExist
+    return Article.objects.only("id", "title").get(pk=value)
+
+
+@require_GET
+def queue_view(request):
+    require(request, MODERATE)
+    try:
+        article = chosen_article(request)
+    except Article.DoesNotExist:
+        return refuse(request, "There is no such article.", status=404)
+    page = page_of_rows(request.GET.get("page"), article)
+    return TemplateResponse(
+        request,
+        "desk/queue.html",
+        {
+            **site.each_context(request),
+            "title": "Comments waiting",
+            "page": page,
+            "article": article,
+            "waiting_count": page.paginator.count if article is None else None,
+            "reasons": RemovalReason.objects.all(),
+            "can_set_rules": request.user.has_perm(SET_RULES),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def back_to_queue(request):
+    """Where the editor was in the queue (a page of it, an article's), or its start."""
+    queue = reverse("desk:queue")
+    there = request.POST.get("next", "")
+    if there.startswith(queue) and url_has_allowed_host_and_scheme(
+        there, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(there)
+    return redirect(queue)
+
+
+def decision(request):
+    """(action, reason) from the button the editor pressed, or raise ValueError saying why
+    they cannot be done."""
+    pressed = request.POST.get("decision", "")
+    written = " ".join(request.POST.get("reason", "").split())
+    if pressed in (Action.APPROVE, Action.SPAM):
+        return Action(pressed), ""
+    if pressed == Action.REMOVE:
+        if not written:
+            raise ValueError("Removing a comment needs a reason: pick one or write one.")
+        reason = written
+    elif pressed.startswith(f"{Action.REMOVE}:") and pressed[7:].isdigit():
+        ready = RemovalReason.objects.filter(pk=pressed[7:]).first()
+        if ready is None:
+            raise ValueError("That removal reason no longer exists; pick another.")
+        reason = f"{ready.text}: {written}" if written else ready.text
+    else:
+        raise ValueError("Choose Approve, Remove or Spam.")
+    if len(reason) > REASON_LENGTH:
+        raise ValueError(f"A reason has at most {REASON_LENGTH} characters.")
+    return Action.REMOVE, reason
+
+
+@require_POST
+def moderate_view(request, pk):
+    require(request, MODERATE)
+    comment = get_object_or_404(Comment.objects.only("id", "author_name"), pk=pk)
+    try:
+        action, reason = decision(request)
+    except ValueError as error:
+        return refuse(request, str(error))
+    if moderate(Comment.objects.filter(pk=pk), action, request.user, reason):
+        messages.success(request, f"{comment.author_name}'s comment: {action.label.lower()}.")
+    else:
+        messages.info(request, f"{comment.author_name}'s comment was already decided on.")
+    return back_to_queue(request)
+
+
+@require_POST
+def address_rule_view(request, pk):
+    """Set an "always hold" or "block" rule on the address of comment `pk`'s author."""
+    require(request, SET_RULES)
+    comment = get_object_or_404(Comment.objects.only("id", "author_name", "author_email"), pk=pk)
+    kind = request.POST.get("kind", "")
+    reason = " ".join(request.POST.get("rule_reason", "").split())
+    if kind not in AddressRule.Kind.values:
+        return refuse(request, "Choose Always hold or Block.")
+    if not reason:
+        return refuse(request, "A rule on an address needs a reason, kept with it for editors.")
+    if len(reason) > REASON_LENGTH:
+        return refuse(request, f"A reason has at most {REASON_LENGTH} characters.")
+    with transaction.atomic():
+        rule, created = AddressRule.objects.update_or_create(
+            address_hash=address_hash(comment.author_email),
+            defaults={"kind": kind, "reason": reason, "created_by": request.user},
+        )
+        label = rule.get_kind_display()
+        LogEntry.objects.log_actions(
+            request.user.pk,
+            [rule],
+            ADDITION if created else CHANGE,
+            change_message=f"{label} (from comment {comment.pk}): {reason}",
+            single_object=True,
+        )
+    messages.success(
+        request, f"{label}: {comment.author_name}'s address, for later comments. ({reason})"
+    )
+    return back_to_queue(request)
