@@ -1,6 +1,7 @@
 """The one-click moderation queue: held comments with their context, each decided by one POST
 through `comments.moderation.moderate`, and editors' rules on commenters' addresses."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -10,14 +11,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from clients.identity import address_hash
 from comments.forms import MAX_ID
 from comments.models import AddressRule, Comment, ModerationEvent
 from comments.moderation import moderate
-from desk.models import RemovalReason
+from desk.models import AlertChoice, RemovalReason
 from desk.queue import page_of_rows
 
 Action = ModerationEvent.Action
@@ -154,3 +155,30 @@ def address_rule_view(request, pk):
         request, f"{label}: {comment.author_name}'s address, for later comments. ({reason})"
     )
     return back_to_queue(request)
+
+
+@require_http_methods(["GET", "POST"])
+def alerts_view(request):
+    """The editor's own choice about the digest of comments waiting."""
+    require(request, MODERATE)
+    choice = AlertChoice.objects.filter(user=request.user).first()
+    wants = choice.wants_digest if choice else True
+    if request.method == "POST":
+        wants = request.POST.get("wants_digest") == "on"
+        AlertChoice.objects.update_or_create(user=request.user, defaults={"wants_digest": wants})
+        messages.success(
+            request,
+            "You will get the digest." if wants else "You will not get the digest any more.",
+        )
+        return redirect("desk:alerts")
+    return TemplateResponse(
+        request,
+        "desk/alerts.html",
+        {
+            **site.each_context(request),
+            "title": "Your alerts",
+            "wants_digest": wants,
+            "minutes": settings.DESK_DIGEST_MINUTES,
+            "has_email": bool(request.user.email),
+        },
+    )

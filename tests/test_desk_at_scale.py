@@ -93,6 +93,12 @@ def test_the_approved_and_pending_counts_choose_the_article(editor_client, newsr
 # Counts, rows and orders
 
 
+WAITING_COUNT = (
+    'SELECT COUNT(*) AS "__count" FROM "comments_comment" '
+    'WHERE "comments_comment"."status" = \'pending\''
+)
+
+
 @pytest.mark.parametrize(
     ("url", "query"),
     [
@@ -111,6 +117,7 @@ def test_a_filtered_page_does_not_count_the_whole_table(
     _, queries = get(editor_client, url, **query)
 
     counts = [sql for sql in queries if sql.startswith("SELECT COUNT(*)")]
+    counts.remove(WAITING_COUNT)  # the desk header's count of comments waiting, indexed
     assert len(counts) == 1
     assert " WHERE " in counts[0]
 

@@ -52,13 +52,14 @@ def test_a_failing_job_is_noted_and_the_others_still_run(db, jobs, caplog):
     assert "Periodic job broken failed" in caplog.text
 
 
-def test_run_periodic_runs_the_outboxs_jobs_once(db):
+def test_run_periodic_runs_the_apps_jobs_once(db):
     out = StringIO()
 
     call_command("run_periodic", verbosity=2, stdout=out)
     call_command("run_periodic", verbosity=2, stdout=out)
 
     assert out.getvalue().splitlines() == [
+        "Ran desk.periodic.send_waiting_digest",
         "Ran outbox.periodic.fail_interrupted_sends",
         "Ran outbox.periodic.prune_finished_tasks",
         "Ran outbox.periodic.requeue_stale_tasks",
