@@ -4,7 +4,7 @@ button (no JavaScript needed) and by keyboard."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MISTRAL, log_in
+from tests.e2e.conftest import MISTRAL, log_in, run_axe
 from tests.e2e.test_editor_desk import send_comment
 
 pytestmark = pytest.mark.e2e
@@ -57,3 +57,23 @@ def test_the_queue_works_without_javascript(first_time_site, browse):
     desk.locator(".queue-row", has_text=body).get_by_role("button", name="Approve").click()
 
     expect(desk.locator(".messagelist")).to_contain_text("Grace Hopper's comment: approved.")
+
+
+def test_the_queue_and_alerts_pages_have_no_accessibility_violations(
+    first_time_site, browse, axe_source
+):
+    send_comment(browse(first_time_site).page, "Alan Turing", "alan@example.com", "Checked.")
+    desk = browse(first_time_site).page
+    log_in(desk)
+
+    found = {}
+    desk.goto("/admin/desk/queue/")
+    for summary in desk.locator(".queue-row summary").all():
+        summary.click()  # the reasons and the rule's form too
+    found["queue"] = run_axe(desk, axe_source)
+    desk.goto("/admin/desk/alerts/")
+    found["alerts"] = run_axe(desk, axe_source)
+    desk.goto("/admin/")
+    found["desk home"] = run_axe(desk, axe_source)
+
+    assert found == {"queue": {}, "alerts": {}, "desk home": {}}
