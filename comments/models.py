@@ -238,12 +238,15 @@ class ModerationEvent(models.Model):
         SPAM = "spam", "Marked as spam"
         # By the comment's author, not an editor: the event has no moderator.
         WITHDRAW = "withdraw", "Withdrawn by its author"
+        # An editor's undo of a decision: the comment waits for moderation again.
+        REOPEN = "reopen", "Returned to moderation"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
         Action.REMOVE: Comment.Status.REMOVED,
         Action.SPAM: Comment.Status.SPAM,
         Action.WITHDRAW: Comment.Status.WITHDRAWN,
+        Action.REOPEN: Comment.Status.PENDING,
     }
     # What only a comment's author does; the rest is editors' moderation.
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})

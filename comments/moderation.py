@@ -1,6 +1,8 @@
 """Moderation: the policy for new comments (published at once or held), and the editors'
 decisions on them, each logged as a ModerationEvent."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.checks import Error, register
 from django.db import transaction
@@ -24,7 +26,11 @@ EVENTS = {
     Action.REMOVE: Event.REMOVED,
     Action.SPAM: Event.MARKED_SPAM,
     Action.WITHDRAW: Event.WITHDRAWN,
+    Action.REOPEN: Event.REOPENED,
 }
+# How long an editor may undo a decision from the queue (Action.REOPEN). Emails to a comment's
+# author about a decision must wait this long, and not go if it was undone.
+UNDO_WINDOW = timedelta(minutes=5)
 
 
 @register("settings")

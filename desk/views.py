@@ -10,6 +10,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from articles.models import Article
 from clients.identity import address_hash
 from comments.forms import MAX_ID
 from comments.models import AddressRule, Comment, ModerationEvent
-from comments.moderation import moderate
+from comments.moderation import UNDO_WINDOW, moderate
 from desk.models import AlertChoice, RemovalReason
 from desk.queue import page_of_rows
 
@@ -25,6 +26,8 @@ Action = ModerationEvent.Action
 MODERATE = "comments.change_comment"
 SET_RULES = "comments.add_addressrule"
 REASON_LENGTH = ModerationEvent._meta.get_field("reason").max_length
+# The session remembers the editor's last decision from the queue, for its undo button.
+UNDO_KEY = "desk-undo"
 
 
 def refuse(request, message, status=400):
@@ -71,6 +74,7 @@ def queue_view(request):
             "waiting_count": page.paginator.count if article is None else None,
             "reasons": RemovalReason.objects.all(),
             "can_set_rules": request.user.has_perm(SET_RULES),
+            "undo": undoable(request),
             "here": request.get_full_path(),
         },
     )
@@ -92,7 +96,7 @@ def decision(request):
     they cannot be done."""
     pressed = request.POST.get("decision", "")
     written = " ".join(request.POST.get("reason", "").split())
-    if pressed in (Action.APPROVE, Action.SPAM):
+    if pressed in (Action.APPROVE, Action.SPAM, Action.REOPEN):
         return Action(pressed), ""
     if pressed == Action.REMOVE:
         if not written:
@@ -118,11 +122,27 @@ def moderate_view(request, pk):
         action, reason = decision(request)
     except ValueError as error:
         return refuse(request, str(error))
+    if action == Action.REOPEN:
+        if undoable(request) != pk:
+            return refuse(request, "This decision can no longer be undone from the queue.")
+        request.session.pop(UNDO_KEY)
     if moderate(Comment.objects.filter(pk=pk), action, request.user, reason):
         messages.success(request, f"{comment.author_name}'s comment: {action.label.lower()}.")
+        if action != Action.REOPEN:
+            until = timezone.now() + UNDO_WINDOW
+            request.session[UNDO_KEY] = {"comment": pk, "until": until.timestamp()}
     else:
         messages.info(request, f"{comment.author_name}'s comment was already decided on.")
     return back_to_queue(request)
+
+
+def undoable(request):
+    """The comment whose decision this editor made last from the queue, while they may
+    still undo it; or None."""
+    last = request.session.get(UNDO_KEY)
+    if not last or last["until"] < timezone.now().timestamp():
+        return None
+    return last["comment"]
 
 
 @require_POST

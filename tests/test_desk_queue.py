@@ -1,9 +1,12 @@
 """The desk's one-click queue: each held comment with its context, decided by one button."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission, User
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
 from comments.models import AddressRule, Comment, ModerationEvent
@@ -391,3 +394,47 @@ def test_rules_added_in_the_desk_keep_only_the_hash(editor_client, editor, db):
     assert rule.created_by == editor
     assert AddressRule.objects.for_email("spammer@example.com") == rule
     assert "spammer" not in str(list(AddressRule.objects.values()))
+
+
+# Undo
+
+
+def test_the_last_decision_is_undone_by_its_own_logged_action(
+    editor_client, editor, client, mistral, make_comment
+):
+    held = make_comment(mistral, status=Status.PENDING)
+    editor_client.post(act_url(held), {"decision": "approve"})
+    queue = editor_client.get(QUEUE).content.decode()
+    assert f'action="{act_url(held)}"' in queue and "Undo the last decision" in queue
+
+    response = editor_client.post(act_url(held), {"decision": "reopen"})
+
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.status == Status.PENDING
+    assert list(held.moderation_events.order_by("id").values_list("action", "moderator")) == [
+        ("approve", editor.pk),
+        ("reopen", editor.pk),
+    ]
+    assert "Returned to moderation" in client.get("/moderation/").content.decode()
+    queue = editor_client.get(QUEUE).content.decode()
+    assert "Undo the last decision" not in queue
+    assert rows(editor_client.get(QUEUE)) == [held]
+
+
+def test_undo_works_only_on_the_last_decision_within_its_window(
+    editor_client, mistral, make_comment, monkeypatch
+):
+    first, second = (make_comment(mistral, status=Status.PENDING) for _ in range(2))
+    editor_client.post(act_url(first), {"decision": "spam"})
+    editor_client.post(act_url(second), {"decision": "spam"})
+
+    not_last = editor_client.post(act_url(first), {"decision": "reopen"})
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    too_late = editor_client.post(act_url(second), {"decision": "reopen"})
+
+    for response in (not_last, too_late):
+        assert response.status_code == 400
+        assert "can no longer be undone" in response.content.decode()
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.SPAM}

@@ -28,4 +28,9 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-id'],
             },
         ),
+        migrations.AlterField(
+            model_name='moderationevent',
+            name='action',
+            field=models.CharField(choices=[('approve', 'Approved'), ('remove', 'Removed'), ('spam', 'Marked as spam'), ('withdraw', 'Withdrawn by its author'), ('reopen', 'Returned to moderation')], max_length=20),
+        ),
     ]

@@ -39,6 +39,13 @@ def test_editor_decides_three_held_comments_in_three_presses(first_time_site, br
     desk.get_by_role("button", name="Personal attack").click()
     expect(desk.locator(".messagelist")).to_contain_text("Rude Rudi's comment: removed.")
     expect(desk.get_by_text("Nothing is waiting.")).to_be_visible()
+    expect(desk.locator(".queue-keys")).to_be_visible()
+    desk.keyboard.press("u")  # undo: Rudi's comment waits again
+    expect(desk.locator(".messagelist")).to_contain_text("comment: returned to moderation.")
+    expect(desk.locator(".queue-row", has_text=rude)).to_be_visible()
+    desk.locator(".queue-row", has_text=rude).get_by_text("Remove…").click()
+    desk.get_by_role("button", name="Personal attack").click()
+    expect(desk.get_by_text("Nothing is waiting.")).to_be_visible()
 
     reader = browse(first_time_site).page
     reader.goto(MISTRAL)

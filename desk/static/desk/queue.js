@@ -1,10 +1,11 @@
 // The queue's keyboard: j and k move between comments, a approves, s marks as spam, r opens
-// the removal reasons. Every key presses one of the row's own buttons, which work without
+// the removal reasons, u undoes the last decision. Every key presses one of the row's own buttons, which work without
 // this script; nothing happens while typing in a field or with a modifier key held.
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll(".queue-row"));
-  if (!rows.length) return;
+  var undo = document.querySelector(".queue-undo button");
+  if (!rows.length && !undo) return;
   var current = -1;
   document.body.classList.add("queue-keys-on"); // shows the keys' help
 
@@ -38,7 +39,9 @@
     var target = event.target;
     if (target.closest("input, textarea, select, [contenteditable]")) return;
     var key = event.key;
-    if (key === "j") select(current + 1);
+    if (key === "u" && undo) undo.click();
+    else if (!rows.length) return;
+    else if (key === "j") select(current + 1);
     else if (key === "k") select(Math.max(current - 1, 0));
     else if (key === "a") press("button[value=approve]");
     else if (key === "s") press("button[value=spam]");
