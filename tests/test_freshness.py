@@ -79,6 +79,7 @@ PUBLIC_CHANGES = {
     "comment approved": lambda a, h: moderate(h["pending"], Action.APPROVE, h["editor"]),
     "comment removed": lambda a, h: moderate(h["visible"], Action.REMOVE, h["editor"], "Rude"),
     "comment marked as spam": lambda a, h: moderate(h["visible"], Action.SPAM, h["editor"]),
+    "approval undone": lambda a, h: moderate(h["visible"], Action.REOPEN, h["editor"]),
     "question edited": lambda a, h: _edit(h["question"], text="Is sovereignty worth it?"),
     "question added": lambda a, h: a.questions.create(text="A third question?", position=3),
     "question deleted": lambda a, h: h["question"].delete(),
