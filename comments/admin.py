@@ -8,6 +8,7 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
@@ -188,8 +189,8 @@ class CommentAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    "article", "question", "parent", "author_name", "author_email", "body",
-                    "created_at", "status", "moderation_reason",
+                    "article", "question", "parent", "author_name", "author_email", "text",
+                    "body", "created_at", "status", "moderation_reason",
                 ]
             },
         ),
@@ -229,6 +230,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return excerpt(comment)
+
+    @admin.display(description="As readers see it")
+    def text(self, comment):
+        # Stored HTML, made by the sanitizer when the comment was saved (mistralnews.markup).
+        return mark_safe(comment.body_html)  # noqa: S308 (sanitized on save)
 
     @admin.display(description="Article", ordering="article__title")
     def on_article(self, comment):

@@ -438,3 +438,11 @@ def test_undo_works_only_on_the_last_decision_within_its_window(
         assert response.status_code == 400
         assert "can no longer be undone" in response.content.decode()
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.SPAM}
+
+
+def test_a_comments_own_page_shows_it_rendered(editor_client, mistral, make_comment):
+    held = make_comment(mistral, body="A **bold** claim.", status=Status.PENDING)
+
+    page = editor_client.get(f"/admin/comments/comment/{held.pk}/change/").content.decode()
+
+    assert "<p>A <strong>bold</strong> claim.</p>" in page
