@@ -8,6 +8,7 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
@@ -234,7 +235,8 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="As readers see it")
     def text(self, comment):
         # Stored HTML, made by the sanitizer when the comment was saved (mistralnews.markup).
-        return mark_safe(comment.body_html)  # noqa: S308 (sanitized on save)
+        html = mark_safe(comment.body_html)  # noqa: S308 (sanitized on save)
+        return format_html('<div class="desk-rendered">{}</div>', html)
 
     @admin.display(description="Article", ordering="article__title")
     def on_article(self, comment):
