@@ -19,7 +19,7 @@ HISTORY = [Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM]
 class Row:
     comment: Comment
     parent_excerpt: str
-    history: dict  # status -> how many of the address's comments have it
+    history: dict | None  # status -> how many of the address's comments have it
     rule: AddressRule | None
 
 
@@ -45,7 +45,8 @@ def page_of_rows(number, article=None):
     )  # fmt: skip
     page = Paginator(comments, PER_PAGE).get_page(number)
     listed = list(page.object_list)
-    emails = {comment.author_email for comment in listed}
+    # An address erased after the retention period ("") is no one's: it has no history.
+    emails = {comment.author_email for comment in listed} - {""}
     history = {email: dict.fromkeys(HISTORY, 0) for email in emails}
     counts = (
         Comment.objects.filter(author_email__in=emails, status__in=HISTORY)
@@ -64,8 +65,8 @@ def page_of_rows(number, article=None):
         Row(
             comment=comment,
             parent_excerpt=parent_excerpt(comment.parent),
-            history=history[comment.author_email],
-            rule=rules.get(hashes[comment.author_email]),
+            history=history.get(comment.author_email),
+            rule=rules.get(hashes.get(comment.author_email)),
         )
         for comment in listed
     ]

@@ -152,6 +152,8 @@ def address_rule_view(request, pk):
     comment = get_object_or_404(Comment.objects.only("id", "author_name", "author_email"), pk=pk)
     kind = request.POST.get("kind", "")
     reason = " ".join(request.POST.get("rule_reason", "").split())
+    if not comment.author_email:
+        return refuse(request, "This comment's address was erased (retention); no rule can be set.")
     if kind not in AddressRule.Kind.values:
         return refuse(request, "Choose Always hold or Block.")
     if not reason:

@@ -446,3 +446,16 @@ def test_a_comments_own_page_shows_it_rendered(editor_client, mistral, make_comm
     page = editor_client.get(f"/admin/comments/comment/{held.pk}/change/").content.decode()
 
     assert "<p>A <strong>bold</strong> claim.</p>" in page
+
+
+def test_an_erased_address_has_no_history_and_takes_no_rule(editor_client, mistral, make_comment):
+    make_comment(mistral, author_email="", status=Status.SPAM)
+    held = make_comment(mistral, author_email="", status=Status.PENDING)
+
+    page = editor_client.get(QUEUE).content.decode()
+    refused = editor_client.post(rule_url(held), {"kind": "block", "rule_reason": "x"})
+
+    assert "address erased" in page and "1 spam" not in page
+    assert refused.status_code == 400
+    assert "address was erased" in refused.content.decode()
+    assert not AddressRule.objects.exists()

@@ -46,7 +46,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("desk", "0003_reasons_and_alerts"),
-        ("desk", "0002_editors_see_the_outbox"),
         ("comments", "0009_desk_address_rules"),
     ]
 
