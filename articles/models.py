@@ -1,4 +1,5 @@
 import html
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -194,6 +195,12 @@ class Article(Versioned):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(through=TaggedArticle, blank=True)
     comments_open = models.BooleanField(default=True)
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Close comments this many days after publication; empty: the site's setting "
+        "(COMMENTS_CLOSE_AFTER_DAYS), 0: never.",
+    )
     # Kept by the comments app, with the version, whenever a comment appears or goes.
     comment_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Approved comments."
@@ -264,7 +271,8 @@ class Article(Versioned):
         # admin form unchanged is not a revision.
         self.summary = self.summary.replace("\r\n", "\n")
         self.body = self.body.replace("\r\n", "\n")
-        if self.is_being_revised():
+        stored = self._stored_public()
+        if self.is_being_revised(stored):
             self.revised_at = timezone.now()
         self.body_html = self._rendered_body()
         self.version = new_version()
@@ -279,6 +287,11 @@ class Article(Versioned):
                 if self.lead_image:
                     name, pk = self.lead_image.name, self.pk
                     transaction.on_commit(lambda: images.make_variants.enqueue(pk, name))
+            if stored and stored["slug"] != self.slug:
+                # The address readers may have kept keeps working (FormerSlug).
+                FormerSlug.objects.update_or_create(slug=stored["slug"], defaults={"article": self})
+            # An article may take an address back: it is its own again, not a redirect.
+            FormerSlug.objects.filter(slug=self.slug).delete()
             renew(lists=[ARTICLE_LISTS])
             # Search reads the same fields a revision is about (and the tags, signals.py).
             if update_fields is None or set(update_fields) & set(self.REVISED_FIELDS):
@@ -363,17 +376,44 @@ class Article(Versioned):
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
 
+    def _stored_public(self):
+        """The stored slug and revised fields, if the article is public (None otherwise)."""
+        if self.pk is None:
+            return None
+        return (
+            Article.objects.published()
+            .filter(pk=self.pk)
+            .values("slug", *self.REVISED_FIELDS)
+            .first()
+        )
+
+    @property
+    def comments_close_at(self):
+        """When comments close by themselves: publication plus the article's days, or the
+        site's (COMMENTS_CLOSE_AFTER_DAYS); None if they do not."""
+        days = self.comments_close_after_days
+        if days is None:
+            days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        if not days or self.published_at is None:
+            return None
+        return self.published_at + timedelta(days=days)
+
+    @property
+    def accepts_comments(self):
+        """Whether readers may comment now: comments are open and have not closed by time."""
+        close_at = self.comments_close_at
+        return self.comments_open and (close_at is None or timezone.now() < close_at)
+
     def get_preview_url(self):
         return reverse("articles:preview", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
 
-    def is_being_revised(self):
-        """True when this save changes the title, summary or body of a public article."""
-        if self.pk is None:
-            return False
-        stored = Article.objects.published().filter(pk=self.pk).values(*self.REVISED_FIELDS).first()
+    def is_being_revised(self, stored=None):
+        """True when this save changes the title, summary or body of a public article
+        (`stored`: its stored values, from _stored_public, if already read)."""
+        stored = stored if stored is not None else self._stored_public()
         return stored is not None and any(
             stored[name] != getattr(self, name) for name in self.REVISED_FIELDS
         )
@@ -547,3 +587,15 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"Search document of article {self.article_id}"
+
+
+class FormerSlug(models.Model):
+    """An address a public article had before its slug changed: it redirects (301) to the
+    article's address now."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.slug} → {self.article.slug}"

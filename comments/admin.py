@@ -1,5 +1,6 @@
 """The moderation desk: the comment queue, its actions and the moderation log."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
@@ -7,14 +8,17 @@ from django.db.models import Subquery, Value
 from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from articles.models import Article, DiscussionQuestion
 from articles.paging import IdsFirstPaginator
+from clients.identity import address_hash
 from comments.forms import CommentModerationForm, RemovalForm
-from comments.models import Comment, CommentRevision, ModerationEvent
+from comments.models import AddressRule, Comment, CommentRevision, ModerationEvent
 from comments.moderation import moderate
 
 Action = ModerationEvent.Action
@@ -209,8 +213,8 @@ class CommentAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    "article", "question", "parent", "author_name", "author_email", "body",
-                    "created_at", "edited_at", "status", "moderation_reason",
+                    "article", "question", "parent", "author_name", "author_email", "text",
+                    "body", "created_at", "edited_at", "status", "moderation_reason",
                 ]
             },
         ),
@@ -250,6 +254,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return excerpt(comment)
+
+    @admin.display(description="As readers see it")
+    def text(self, comment):
+        # Stored HTML, made by the sanitizer when the comment was saved (mistralnews.markup).
+        html = mark_safe(comment.body_html)  # noqa: S308 (sanitized on save)
+        return format_html('<div class="desk-rendered">{}</div>', html)
 
     @admin.display(description="Article", ordering="article__title")
     def on_article(self, comment):
@@ -354,3 +364,41 @@ class ModerationEventAdmin(admin.ModelAdmin):
     @admin.display(ordering="comment__article")
     def article(self, event):
         return event.comment.article
+
+
+class AddressRuleForm(forms.ModelForm):
+    """A rule typed in the desk: the address is hashed, never stored."""
+
+    email = forms.EmailField(help_text="The commenter's email address; only its hash is kept.")
+
+    class Meta:
+        model = AddressRule
+        fields = ["email", "kind", "reason"]
+
+
+@admin.register(AddressRule)
+class AddressRuleAdmin(admin.ModelAdmin):
+    """Editors' "always hold" and "block" rules on commenters' addresses. Set from the queue
+    (a comment's author) or here (an address typed in); every change is in the admin's log."""
+
+    list_display = ["kind", "reason", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["reason"]
+    list_select_related = ["created_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = AddressRuleForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["email", "kind", "reason"] if obj is None else ["kind", "reason", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["created_by"]
+
+    def save_model(self, request, rule, form, change):
+        if not change:
+            rule.address_hash = address_hash(form.cleaned_data["email"])
+            rule.created_by = request.user
+        super().save_model(request, rule, form, change)

@@ -27,6 +27,7 @@ class Event(StrEnum):
     APPROVED = "approved"
     REMOVED = "removed"
     MARKED_SPAM = "marked-spam"
+    REOPENED = "reopened"  # an editor undid a decision: held again
     EDITED = "edited"
     WITHDRAWN = "withdrawn"
     PICKED = "picked"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, DiscussionQuestion
+from clients.identity import address_hash
 from comments.cards import render_card
 from mistralnews.markup import COMMENT, plain_text, render_markdown
 
@@ -255,12 +256,15 @@ class ModerationEvent(models.Model):
         SPAM = "spam", "Marked as spam"
         # By the comment's author, not an editor: the event has no moderator.
         WITHDRAW = "withdraw", "Withdrawn by its author"
+        # An editor's undo of a decision: the comment waits for moderation again.
+        REOPEN = "reopen", "Returned to moderation"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
         Action.REMOVE: Comment.Status.REMOVED,
         Action.SPAM: Comment.Status.SPAM,
         Action.WITHDRAW: Comment.Status.WITHDRAWN,
+        Action.REOPEN: Comment.Status.PENDING,
     }
     # What only a comment's author does; the rest is editors' moderation.
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
@@ -313,3 +317,35 @@ class UsedLink(models.Model):
 
     def __str__(self):
         return f"{self.purpose} link used {self.used_at:%Y-%m-%d %H:%M}"
+
+
+class AddressRuleQuerySet(models.QuerySet):
+    def for_email(self, email):
+        """The rule on `email`'s address, or None; looked up by its keyed hash."""
+        return self.filter(address_hash=address_hash(email)).first()
+
+
+class AddressRule(models.Model):
+    """An editor's standing decision on a commenter's email address: hold every comment from
+    it for moderation, or refuse them. The address is kept only as a keyed hash
+    (clients.identity.address_hash), so the rule list names no one."""
+
+    class Kind(models.TextChoices):
+        HOLD = "hold", "Always hold"
+        BLOCK = "block", "Block"
+
+    address_hash = models.CharField(max_length=64, unique=True, editable=False)
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    reason = models.CharField(max_length=500, help_text="Why; kept with the rule for editors.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AddressRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (address {self.address_hash[:8]}…)"

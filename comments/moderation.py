@@ -1,6 +1,8 @@
 """Moderation: the policy for new comments (published at once or held), and the editors'
 decisions on them, each logged as a ModerationEvent."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.checks import Error, register
 from django.db import transaction
@@ -26,7 +28,11 @@ EVENTS = {
     Action.REMOVE: Event.REMOVED,
     Action.SPAM: Event.MARKED_SPAM,
     Action.WITHDRAW: Event.WITHDRAWN,
+    Action.REOPEN: Event.REOPENED,
 }
+# How long an editor may undo a decision from the queue (Action.REOPEN). Emails to a comment's
+# author about a decision must wait this long, and not go if it was undone.
+UNDO_WINDOW = timedelta(minutes=5)
 
 
 @register("settings")
@@ -42,12 +48,13 @@ def policy_is_known(app_configs, **kwargs):
     ]
 
 
-def initial_status(comment, *, verified_here):
+def initial_status(comment, *, verified_here, always_hold=False):
     """The status a new comment gets under the moderation policy. `verified_here`: the browser
     it comes from holds its address's verification. An address typed in another browser
-    proves nothing: anyone may know it."""
+    proves nothing: anyone may know it. `always_hold`: an editor's rule holds every comment
+    from its address (AddressRule)."""
     policy = settings.COMMENTS_MODERATION
-    if policy == "all" or comment.link_count >= HELD_LINK_COUNT:
+    if always_hold or policy == "all" or comment.link_count >= HELD_LINK_COUNT:
         return Comment.Status.PENDING
     if policy == "open":
         return Comment.Status.APPROVED

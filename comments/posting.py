@@ -11,7 +11,7 @@ from clients.identity import address_hash
 from comments import moderation
 from comments.commenters import Commenter
 from comments.lifecycle import Event, announce
-from comments.models import Comment
+from comments.models import AddressRule, Comment
 from comments.verification import is_verified_here
 
 DUPLICATE_WINDOW = timedelta(hours=1)
@@ -47,6 +47,13 @@ class PostingTooFast(CommentRejected):
         self.retry_after = retry_after
 
 
+class AddressBlocked(CommentRejected):
+    status = 403
+
+    def __init__(self):
+        super().__init__("The editors do not accept comments from this email address.")
+
+
 class DuplicateComment(CommentRejected):
     def __init__(self):
         super().__init__("You have already posted this comment here.")
@@ -54,14 +61,19 @@ class DuplicateComment(CommentRejected):
 
 def post_comment(comment, author=None, **details):
     """Store `comment` with the status the moderation policy gives it, or raise
-    CommentRejected. Nothing is written when it is rejected. `author`: the commenter as their
-    browser remembers them. `details` go with the announcement (what the author asked for:
-    `receipt=True`, a copy by email), with `verified_here`: the browser holds the address's
-    verification (comments.receipts sends a copy only then).
+    CommentRejected. Nothing is written when it is rejected: an address an editor blocked is
+    refused, one they hold is held whatever the policy (AddressRule). `author`: the commenter
+    as their browser remembers them. `details` go with the announcement (what the author asked
+    for: `receipt=True`, a copy by email), with `verified_here`: the browser holds the
+    address's verification (comments.receipts sends a copy only then).
 
     A comment whose address is verified in this browser counts against the address's own
     limit; any other counts against its network's (the client's address)."""
     comment.render()  # Markdown runs before the write transaction, not inside it.
+    rule = AddressRule.objects.for_email(comment.author_email)
+    if rule and rule.kind == AddressRule.Kind.BLOCK:
+        raise AddressBlocked()
+    always_hold = bool(rule and rule.kind == AddressRule.Kind.HOLD)
     author = author or Commenter()
     verified_here = is_verified_here(author, comment.author_email)
     if verified_here:
@@ -86,7 +98,9 @@ def post_comment(comment, author=None, **details):
             own = verified_here or author.posted_within(limits.longest(limit))
             raise PostingTooFast(wait, own=own)
         comment.created_at = now
-        comment.status = moderation.initial_status(comment, verified_here=verified_here)
+        comment.status = moderation.initial_status(
+            comment, verified_here=verified_here, always_hold=always_hold
+        )
         comment.save()
         announce(
             Event.POSTED,

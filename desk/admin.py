@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from articles.admin import ArticleAdmin
 from articles.models import Article
 from comments.models import Comment
+from desk.models import RemovalReason
 
 
 def _pending_count():
@@ -53,3 +54,11 @@ def queue_link(article, count, **query):
     return format_html(
         '<a href="{}?{}">{}</a>', reverse("admin:comments_comment_changelist"), query, count
     )
+
+
+@admin.register(RemovalReason)
+class RemovalReasonAdmin(admin.ModelAdmin):
+    """The ready-made reasons the queue's Remove offers, in the order it offers them."""
+
+    list_display = ["text", "position"]
+    list_editable = ["position"]

@@ -11,13 +11,18 @@ reader's own awaiting moderation make the page theirs alone.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import cache_control
 
-from articles.models import Article
+from articles.models import Article, FormerSlug
 from clients.identity import client_hash
 from comments import editing, verification
 from comments.commenters import commenter, remember
@@ -89,7 +94,7 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
     headers). `form`: a rejected comment form to show with its errors; otherwise a new form,
     answering `?question=` or replying to `?reply_to=` when those name one of this article's.
     `csrf_token`: the placeholder a shared copy is made with."""
-    can_post = article.comments_open and not preview
+    can_post = article.accepts_comments and not preview
     reading = _reading(article, request.GET)
     if not reading.whole and not discussion_for(article, reading).found:
         raise Http404("No such part of the discussion.")
@@ -142,7 +147,9 @@ def article_view(request, slug):
     """A published article with its discussion."""
     # The article alone: its category, tags, questions and comments are read only when the
     # page is rendered, not when it comes from the cache.
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        return _moved(request, slug)
     if audience(request, reads=READER_COOKIES) is Audience.PER_READER:
         return per_reader(render_article_page(request, article))
     if not caching_on():
@@ -151,13 +158,26 @@ def article_view(request, slug):
     # gets the plain page.
     question = _question(article, request.GET["question"]) if "question" in request.GET else None
     reading = _reading(article, request.GET)
-    key = page_key("article", article.pk, article.version, question, reading)
+    # Whether comments are accepted changes with time too (they close by themselves).
+    accepts = article.accepts_comments
+    key = page_key("article", article.pk, article.version, question, reading, accepts)
     return serve_shared(
         request,
         key,
         lambda placeholder: render_article_page(request, article, csrf_token=placeholder),
-        has_form=article.comments_open,
+        has_form=accepts,
     )
+
+
+def _moved(request, slug):
+    """A 301 from an address a published article had before its slug changed, or 404."""
+    former = FormerSlug.objects.filter(slug=slug, article__in=Article.objects.published())
+    article = Article.objects.filter(pk__in=former.values("article")).only("slug").first()
+    if article is None:
+        raise Http404("No such article.")
+    query = request.META.get("QUERY_STRING", "")
+    location = article.get_absolute_url() + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(location)
 
 
 @cache_control(private=True, no_cache=True)
@@ -185,7 +205,7 @@ def comments_view(request, slug):
 def _post(request, slug):
     """Store a reader's comment and go back to it, or show the article with the errors."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    if not article.comments_open:
+    if not article.accepts_comments:
         raise PermissionDenied("Comments are closed on this article.")
 
     form = CommentForm(request.POST, article=article)

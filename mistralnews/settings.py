@@ -391,6 +391,12 @@ EMAIL_TIMEOUT = 30
 # Comments: "first-time" holds comments from an email with no approved comment yet,
 # "all" holds every comment, "open" publishes at once (see comments/moderation.py).
 COMMENTS_MODERATION = env.str("COMMENTS_MODERATION", default="first-time")
+# Comments close by themselves this many days after an article's publication (0: never); an
+# article may set its own number in the desk.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+# Editors' email digest of comments waiting for moderation: at most one every so many minutes,
+# and only when comments arrived since the last (desk/alerts.py); 0 turns it off.
+DESK_DIGEST_MINUTES = env.int("DESK_DIGEST_MINUTES", default=30)
 # Days after which a comment's IP hash, and its email address unless it was verified, are
 # erased (manage.py erase_expired_personal_data, run daily by the task worker's timer).
 COMMENTS_RETENTION_DAYS = env.int("COMMENTS_RETENTION_DAYS", default=180)

@@ -23,6 +23,8 @@ article_pages = [
 
 urlpatterns = [
     path("admin/two-factor/", two_factor_view, name="two_factor"),
+    # The desk's own pages first: under /admin/ too, where the admin would answer 404.
+    path("admin/desk/", include("desk.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     # The index, which robots.txt names, and the sitemap of each section, paged (?p=2).

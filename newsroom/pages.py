@@ -121,6 +121,10 @@ def page_kinds(per_kind=10):
         add(f"desk: comment queue ({status})", DESK, [f"{queue}?status={status}"])
     if hot is not None:
         add("desk: comment queue, one article", DESK, [f"{queue}?article__id__exact={hot.pk}"])
+    one_click = reverse("desk:queue")
+    add("desk: one-click queue", DESK, [one_click, f"{one_click}?page=2"])
+    if hot is not None:
+        add("desk: one-click queue, one article", DESK, [f"{one_click}?article={hot.pk}"])
     add("desk: moderation events", DESK, [events_url])
     add("desk: moderation events, search", DESK, [f"{events_url}?q=off+topic"])
     return kinds

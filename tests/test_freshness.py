@@ -84,6 +84,7 @@ PUBLIC_CHANGES = {
         h["visible"].get(), "Edited since.", verified_here=True
     ),
     "comment withdrawn by its author": lambda a, h: editing.withdraw(h["visible"].get()),
+    "approval undone": lambda a, h: moderate(h["visible"], Action.REOPEN, h["editor"]),
     "question edited": lambda a, h: _edit(h["question"], text="Is sovereignty worth it?"),
     "question added": lambda a, h: a.questions.create(text="A third question?", position=3),
     "question deleted": lambda a, h: h["question"].delete(),
