@@ -4,7 +4,10 @@ on the worker, never in the request that made the change."""
 
 import logging
 
+from django.utils import timezone
+
 from comments.lifecycle import Event, after_commit
+from comments.moderation import UNDO_WINDOW
 from notices import queueing, tasks
 
 logger = logging.getLogger(__name__)
@@ -14,7 +17,12 @@ logger = logging.getLogger(__name__)
 def queue_notices(event, comment_ids, **details):
     try:
         if queueing.may_owe_notices(event, comment_ids):
-            tasks.hear.enqueue(str(event), comment_ids)
+            task = tasks.hear
+            if event in queueing.MODERATION_EVENTS:
+                # An editor may undo a decision for a while (the desk's undo): what it owes
+                # waits until then, and a decision undone owes nothing (sending checks).
+                task = task.using(run_after=timezone.now() + UNDO_WINDOW)
+            task.enqueue(str(event), comment_ids)
     except Exception:
         # The change is committed and its reader's response must go on; the notices it owed
         # are lost (docs/notices.md).

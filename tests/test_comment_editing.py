@@ -380,7 +380,8 @@ def test_no_shared_copy_ever_holds_the_authors_links(author, mistral):
 
     mistral.refresh_from_db()
     fragment = cache.get(fragment_key("discussion", mistral, True, Reading()))
-    chunks, _ = cache.get(page_key("article", mistral.pk, mistral.version, None, Reading()))
+    key = page_key("article", mistral.pk, mistral.version, None, Reading(), True)
+    chunks, _ = cache.get(key)
     shared = b"".join(chunks).decode()
     assert fragment is not None and f'id="comment-{comment.pk}"' in fragment
     assert f'id="comment-{comment.pk}"' in shared

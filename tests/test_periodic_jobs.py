@@ -60,10 +60,10 @@ def test_run_periodic_runs_every_apps_jobs_once(db):
 
     assert out.getvalue().splitlines() == [
         "Ran comments.periodic.erase_expired_personal_data",
+        "Ran desk.periodic.send_waiting_digest",
         "Ran notices.periodic.forget_sent_notices",
         "Ran notices.periodic.send_follow_digests",
         "Ran notices.periodic.send_lost_reply_notices",
-        "Ran desk.periodic.send_waiting_digest",
         "Ran outbox.periodic.fail_interrupted_sends",
         "Ran outbox.periodic.prune_finished_tasks",
         "Ran outbox.periodic.requeue_stale_tasks",

@@ -15,7 +15,7 @@ from django.db.models import F
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from comments.models import Comment, ModerationEvent, VerifiedAddress
-from comments.moderation import moderate, withdraw
+from comments.moderation import UNDO_WINDOW, moderate, withdraw
 from notices import periodic, sending, tasks
 from notices.models import Notice
 from outbox import delivery
@@ -41,6 +41,11 @@ def asked(mistral, make_comment):
     return make_comment(
         mistral, author_name="Ada", author_email=AUTHOR, notify_replies=True, notify_moderation=True
     )
+
+
+# An editor may undo a decision for this long: what it owes the author waits.
+UNDO_MINUTES = UNDO_WINDOW // timedelta(minutes=1) + 1
+Action = ModerationEvent.Action
 
 
 def later(minutes):
@@ -127,7 +132,7 @@ def test_an_authors_own_reply_is_not_told_to_them(
 
 
 def test_a_held_reply_is_told_only_once_an_editor_approves_it(
-    mistral, asked, make_comment, editor, committed, replies_at_once
+    mistral, asked, make_comment, editor, committed, replies_at_once, run_tasks
 ):
     with committed():
         reply = make_comment(mistral, parent=asked, status=Comment.Status.PENDING)
@@ -135,6 +140,8 @@ def test_a_held_reply_is_told_only_once_an_editor_approves_it(
 
     with committed():
         moderate(Comment.objects.filter(pk=reply.pk), "approve", editor)
+    later(UNDO_MINUTES)
+    run_tasks()
 
     [sent] = emails()
     assert f"/comments/{reply.pk}/" in sent.text
@@ -356,7 +363,7 @@ def test_an_article_title_with_line_breaks_and_bidi_makes_a_one_line_subject(
 
 
 def test_an_approval_is_told_to_an_author_who_asked(
-    mistral, make_comment, editor, committed, replies_at_once
+    mistral, make_comment, editor, committed, replies_at_once, run_tasks
 ):
     VerifiedAddress.objects.create(email=AUTHOR)
     held = make_comment(
@@ -366,6 +373,9 @@ def test_an_approval_is_told_to_an_author_who_asked(
 
     with committed():
         moderate(Comment.objects.filter(pk__in=[held.pk, not_asked.pk]), "approve", editor)
+    assert emails() == [], "the editor may still undo it"
+    later(UNDO_MINUTES)
+    run_tasks()
 
     [sent] = emails()
     assert sent.subject.startswith("Your comment on “") and sent.subject.endswith("” is published")
@@ -374,10 +384,12 @@ def test_an_approval_is_told_to_an_author_who_asked(
 
 
 def test_a_removal_is_told_with_its_reason_and_its_entry_in_the_public_log(
-    client, mistral, asked, editor, committed
+    client, mistral, asked, editor, committed, run_tasks
 ):
     with committed():
         moderate(Comment.objects.filter(pk=asked.pk), "remove", editor, "Personal attack")
+    later(UNDO_MINUTES)
+    run_tasks()
 
     [sent] = emails()
     event = ModerationEvent.objects.get(action="remove")
@@ -392,7 +404,7 @@ def test_a_removal_is_told_with_its_reason_and_its_entry_in_the_public_log(
 
 
 def test_no_decision_is_told_to_an_unverified_address_or_about_spam(
-    mistral, make_comment, editor, committed
+    mistral, make_comment, editor, committed, run_tasks
 ):
     unverified = make_comment(mistral, author_email="new@example.com", notify_moderation=True)
     VerifiedAddress.objects.create(email=AUTHOR)
@@ -401,6 +413,8 @@ def test_no_decision_is_told_to_an_unverified_address_or_about_spam(
     with committed():
         moderate(Comment.objects.filter(pk=unverified.pk), "remove", editor, "Off topic")
         moderate(Comment.objects.filter(pk=spam.pk), "spam", editor)
+    later(UNDO_MINUTES)
+    run_tasks()
 
     assert not Email.objects.exists()
 
@@ -412,10 +426,25 @@ def test_a_decision_reversed_before_its_notice_went_out_is_not_told(
         moderate(Comment.objects.filter(pk=asked.pk), "remove", editor, "By mistake")
     with django_capture_on_commit_callbacks(execute=True):
         moderate(Comment.objects.filter(pk=asked.pk), "approve", editor)
+    later(UNDO_MINUTES)
     run_tasks()
 
     [sent] = emails()
     assert sent.subject.endswith("is published"), "only what stands is told"
+
+
+def test_a_decision_undone_in_the_desk_within_its_window_is_not_told(
+    mistral, asked, editor, committed, run_tasks
+):
+    with committed():
+        moderate(Comment.objects.filter(pk=asked.pk), "remove", editor, "Wrong button")
+    later(UNDO_MINUTES - 1)
+    with committed():
+        moderate(Comment.objects.filter(pk=asked.pk), Action.REOPEN, editor)
+    later(UNDO_MINUTES)
+    run_tasks()
+
+    assert emails() == []
 
 
 def test_a_negative_reply_window_is_a_clear_configuration_error(settings):
