@@ -153,7 +153,14 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             "Publication",
             {
-                "fields": ["status", "published_at", "category", "tags", "comments_open"],
+                "fields": [
+                    "status",
+                    "published_at",
+                    "category",
+                    "tags",
+                    "comments_open",
+                    "discussion_order",
+                ],
                 "description": "A published article with a future date is scheduled: it "
                 "appears by itself at that time. Drafts and scheduled articles open in a "
                 "preview only editors can see.",

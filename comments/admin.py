@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article, DiscussionQuestion
 from articles.paging import IdsFirstPaginator
+from comments import curation
 from comments.forms import CommentModerationForm, RemovalForm
 from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
@@ -165,7 +166,7 @@ class ModerationEventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "on_article", "answering", "status", "age"]
+    list_display = ["excerpt", "author_name", "on_article", "answering", "status", "picked", "age"]
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, ArticleFilter, QuestionFilter]
     list_select_related = ["article", "question"]
@@ -179,15 +180,16 @@ class CommentAdmin(admin.ModelAdmin):
     # The admin's rows take about 1 ms each to render: a page of 50 keeps the queue quick.
     list_per_page = 50
     paginator = IdsFirstPaginator
-    actions = ["approve", "remove", "mark_as_spam"]
+    actions = ["approve", "remove", "mark_as_spam", "pick", "unpick"]
     form = CommentModerationForm
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    "article", "question", "parent", "author_name", "author_email", "body",
-                    "created_at", "status", "moderation_reason",
+                    "article", "question", "parent", "in_reply_to", "author_name",
+                    "author_email", "by_staff", "body", "created_at", "status",
+                    "moderation_reason", "picked_at",
                 ]
             },
         ),
@@ -236,6 +238,10 @@ class CommentAdmin(admin.ModelAdmin):
     def answering(self, comment):
         return Truncator(comment.question.text).chars(LABEL_LENGTH) if comment.question else None
 
+    @admin.display(description="Pick", boolean=True)
+    def picked(self, comment):
+        return comment.picked_at is not None
+
     @admin.display(description="Age", ordering="created_at")
     def age(self, comment):
         return timesince(comment.created_at, depth=1)
@@ -261,6 +267,28 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_as_spam(self, request, queryset):
         self.moderate_selected(request, queryset, Action.SPAM)
+
+    @admin.action(description="Pick selected comments (Editors' Picks)", permissions=["change"])
+    def pick(self, request, queryset):
+        count = curation.pick(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%d comment picked (only approved comments not picked yet can be).",
+                "%d comments picked (only approved comments not picked yet can be).",
+                count,
+            )
+            % count,
+        )
+
+    @admin.action(
+        description="Withdraw the Editors' Pick of selected comments", permissions=["change"]
+    )
+    def unpick(self, request, queryset):
+        count = curation.unpick(queryset, request.user)
+        self.message_user(
+            request, ngettext("%d pick withdrawn.", "%d picks withdrawn.", count) % count
+        )
 
     @admin.action(description="Remove selected comments…", permissions=["change"])
     def remove(self, request, queryset):

@@ -73,9 +73,13 @@ class CommentForm(forms.ModelForm):
             "body": {"required": "Please write your comment."},
         }
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, staff=None, **kwargs):
+        """`staff`: the editor logged in, who posts as themselves: no name or email asked."""
         super().__init__(*args, label_suffix="", **kwargs)
         self.article = article
+        self.staff = staff
+        if staff is not None:
+            del self.fields["author_name"], self.fields["author_email"]
         self.questions = {question.pk: question for question in article.question_list}
         self.fields["question"].choices = [("", "General discussion")] + [
             (pk, f"Question {number}: {question.text}")
@@ -89,6 +93,10 @@ class CommentForm(forms.ModelForm):
         self.fields["question"].error_messages["invalid_choice"] = (
             "Please choose one of this article's questions."
         )
+
+    @property
+    def staff_name(self):
+        return staff_name(self.staff) if self.staff is not None else ""
 
     def clean_author_name(self):
         name = self.cleaned_data["author_name"].strip()
@@ -155,11 +163,19 @@ class CommentForm(forms.ModelForm):
         """The comment, not saved yet: `comments.posting.post_comment` decides if it is."""
         comment = super().save(commit=False)
         comment.article = self.article
+        if self.staff is not None:
+            comment.author_name = staff_name(self.staff)
+            comment.author_email = self.staff.email
         if parent := self.cleaned_data["parent"]:
             comment.attach_to(parent)
         else:
             comment.question = self.cleaned_data["question"]
         return comment
+
+
+def staff_name(user):
+    """The name an editor's comments show: their full name, or else their username."""
+    return user.get_full_name() or user.get_username()
 
 
 REASON_HELP = "Shown to readers in the comment's place and in the public moderation log."

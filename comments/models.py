@@ -44,8 +44,8 @@ class CommentQuerySet(models.QuerySet):
                 public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value(""))
             )
             .values(
-                "id", "parent_id", "question_id", "status", "card_html", "public_name",
-                *annotations,
+                "id", "parent_id", "in_reply_to_id", "question_id", "status", "card_html",
+                "public_name", "picked_at", *annotations,
             )
         )  # fmt: skip
 
@@ -83,7 +83,31 @@ class Comment(models.Model):
         related_name="comments",
         help_text="The discussion question this comment's thread answers.",
     )
+    # The comment this reply answers. Usually its parent; past MAX_DEPTH a reply joins its
+    # parent's level (attach_to), and this keeps the comment actually answered.
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    # When the editors picked it as one of the discussion's best (comments.curation); None if
+    # they have not.
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Posted by an editor logged in on the site: their display name and a "staff" badge. Only
+    # the session sets it; nothing a reader types does.
+    by_staff = models.BooleanField(default=False, editable=False)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     author_name = models.CharField(max_length=80)
     author_email = models.EmailField(max_length=254, help_text="Never shown publicly.")
     body = models.TextField(max_length=5000, help_text="Markdown.")
@@ -165,7 +189,9 @@ class Comment(models.Model):
         return self.created_at
 
     def attach_to(self, parent):
-        """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep."""
+        """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep;
+        `in_reply_to` keeps `parent` where the depth moved the reply up."""
+        self.in_reply_to = parent
         if parent.depth >= MAX_DEPTH:
             parent = parent.parent
         self.parent = parent
@@ -192,6 +218,10 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_picked(self):
+        return self.picked_at is not None
 
 
 class ModerationEventQuerySet(models.QuerySet):
@@ -237,6 +267,9 @@ class ModerationEvent(models.Model):
         SPAM = "spam", "Marked as spam"
         # By the comment's author, not an editor: the event has no moderator.
         WITHDRAW = "withdraw", "Withdrawn by its author"
+        # Curation, not moderation: the status stays (comments.curation).
+        PICK = "pick", "Picked by the editors"
+        UNPICK = "unpick", "Editors' pick withdrawn"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
@@ -246,6 +279,10 @@ class ModerationEvent(models.Model):
     }
     # What only a comment's author does; the rest is editors' moderation.
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
+    # Actions that praise a comment: the public log shows them as such.
+    POSITIVE_ACTIONS = frozenset({Action.PICK})
+    # Editors' curation, which leaves the status as it is: not in RESULTING_STATUS.
+    CURATION_ACTIONS = frozenset({Action.PICK, Action.UNPICK})
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.
@@ -268,6 +305,10 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: comment {self.comment_id}"
+
+    @property
+    def is_positive(self):
+        return self.action in self.POSITIVE_ACTIONS
 
 
 class VerifiedAddress(models.Model):

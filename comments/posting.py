@@ -52,10 +52,11 @@ class DuplicateComment(CommentRejected):
         super().__init__("You have already posted this comment here.")
 
 
-def post_comment(comment, author=None, **details):
+def post_comment(comment, author=None, *, staff=None, **details):
     """Store `comment` with the status the moderation policy gives it, or raise
     CommentRejected. Nothing is written when it is rejected. `author`: the commenter as their
-    browser remembers them. `details` go with the announcement (what the author asked for:
+    browser remembers them. `staff`: the editor logged in who posts it, as themselves (a staff
+    badge, published at once). `details` go with the announcement (what the author asked for:
     `receipt=True`, a copy by email).
 
     A comment whose address is verified in this browser counts against the address's own
@@ -85,7 +86,11 @@ def post_comment(comment, author=None, **details):
             own = verified_here or author.posted_within(limits.longest(limit))
             raise PostingTooFast(wait, own=own)
         comment.created_at = now
-        comment.status = moderation.initial_status(comment, verified_here=verified_here)
+        if staff is not None:
+            comment.by_staff, comment.author_user = True, staff
+            comment.status = Comment.Status.APPROVED
+        else:
+            comment.status = moderation.initial_status(comment, verified_here=verified_here)
         comment.save()
         announce(Event.POSTED, Comment.objects.filter(pk=comment.pk), **details)
     return comment

@@ -1,9 +1,11 @@
 """The threads of a discussion as HTML, assembled from each comment's stored card
 (comments/cards.py): a page can hold hundreds of comments, and a template per comment took
 most of its rendering time. What is added here is what a card cannot know: the list items
-that nest the replies, the Reply link (only where readers may post), the collapse of long
-reply lists and the link to a thread's own page."""
+that nest the replies, the Reply link (only where readers may post), "in reply to" where the
+depth limit moved a reply away from the comment it answers, the collapse of long reply lists,
+the link to a thread's own page, and an editor's Pick button (on their own pages only)."""
 
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -11,19 +13,78 @@ from django.utils.safestring import mark_safe
 OPEN_REPLIES = 2
 
 
-def render_threads(threads, *, article_url, can_post, collapse=True):
+def render_threads(threads, *, article_url, can_post, collapse=True, curating=None):
     """`threads` (ThreadNodes with their replies, from comments.discussion) as the items of an
     <ol>. Cards are stored HTML, made by a template from sanitized text. With `collapse`, a
-    comment's replies after the first OPEN_REPLIES are folded away."""
+    comment's replies after the first OPEN_REPLIES are folded away. `curating`: the CSRF
+    token of an editor's own page, which then has a Pick button on each visible comment."""
     html = []
     for node in threads:
-        _render_node(node, html, article_url, can_post, collapse)
+        # The comment a reply answers is older, in its thread: shown whenever the reply is.
+        names = {}
+        _collect_names(node, names)
+        page = (html, article_url, can_post, collapse, names, curating)
+        _render_node(node, page)
     return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
 
 
-def _render_node(node, html, article_url, can_post, collapse):
+def render_picks(picks, *, curating=None):
+    """The editors' picks of a section (ThreadNodes without their replies) as the items of an
+    <ol>, each with a link to its place in its thread."""
+    html = []
+    for node in picks:
+        html.append('<li class="comment comment--pick">')
+        html.append(node.card_html)
+        html.append(
+            format_html(
+                '<a class="comment__in-thread" href="{}">Read it in its thread</a>',
+                reverse("comments:permalink", args=[node.pk]),
+            )
+        )
+        if curating:
+            html.append(_curate_button(node, curating))
+        html.append("</li>")
+    return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
+
+
+def _collect_names(node, names):
+    names[node.pk] = node.author_name
+    for reply in node.replies:
+        _collect_names(reply, names)
+
+
+def _curate_button(node, csrf_token):
+    action, label = ("unpick", "Unpick") if node.picked else ("pick", "Pick")
+    return format_html(
+        '<form class="comment__curate" method="post" action="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button class="button button--small" name="action" value="{}" '
+        'aria-label="{} the comment by {}">{}</button></form>',
+        reverse("comments:pick", args=[node.pk]),
+        csrf_token,
+        action,
+        label,
+        node.author_name,
+        label,
+    )
+
+
+def _render_node(node, page):
+    html, article_url, can_post, collapse, names, curating = page
     html.append(format_html('<li class="comment" id="comment-{}">', node.pk))
+    answered = node.in_reply_to_id
+    if answered and answered != node.parent_id:
+        name = names.get(answered)
+        html.append(
+            format_html(
+                '<p class="comment__in-reply-to"><a href="#comment-{}">In reply to {}</a></p>',
+                answered,
+                name or "a comment no longer shown",
+            )
+        )
     html.append(node.card_html)
+    if curating and node.visible:
+        html.append(_curate_button(node, curating))
     if can_post and node.visible:
         html.append(
             format_html(
@@ -37,7 +98,7 @@ def _render_node(node, html, article_url, can_post, collapse):
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies
     folded = node.replies[len(shown) :]
     if shown:
-        _render_list(shown, html, article_url, can_post, collapse)
+        _render_list(shown, page)
     if folded:
         html.append(
             format_html(
@@ -46,7 +107,7 @@ def _render_node(node, html, article_url, can_post, collapse):
                 "y" if len(folded) == 1 else "ies",
             )
         )
-        _render_list(folded, html, article_url, can_post, collapse)
+        _render_list(folded, page)
         html.append("</details>")
     if node.unshown:
         html.append(
@@ -63,8 +124,9 @@ def _render_node(node, html, article_url, can_post, collapse):
     html.append("</li>")
 
 
-def _render_list(nodes, html, article_url, can_post, collapse):
+def _render_list(nodes, page):
+    html = page[0]
     html.append('<ol class="thread">')
     for node in nodes:
-        _render_node(node, html, article_url, can_post, collapse)
+        _render_node(node, page)
     html.append("</ol>")

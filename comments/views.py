@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -10,6 +12,7 @@ from articles.paging import IdsFirstPaginator
 from articles.views import CachedListMixin
 from comments import verification
 from comments.commenters import commenter, remember
+from comments.curation import is_editor, pick, unpick
 from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
 from comments.permalinks import location
@@ -26,6 +29,18 @@ def permalink(request, pk):
         pk=pk,
     )
     return HttpResponseRedirect(location(comment))
+
+
+@require_POST
+def pick_view(request, pk):
+    """`/comments/<id>/pick/`: an editor's Pick (or, with `action=unpick`, Unpick) button on
+    the article page; back to the comment's place. Anyone but an editor gets 403."""
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors pick comments.")
+    comment = get_object_or_404(Comment.objects.visible().select_related("article"), pk=pk)
+    curate = unpick if request.POST.get("action") == "unpick" else pick
+    curate(Comment.objects.filter(pk=comment.pk), request.user)
+    return HttpResponseRedirect(location(comment), status=303)
 
 
 class ModerationLogView(CachedListMixin, ListView):

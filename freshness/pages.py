@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 # Query parameters that select a shared copy of a page: each view reads the ones it uses and
-# keys its copy on their normalised values (the page number, the question a form answers);
-# any other parameter is ignored and gets the same copy.
-SHARED_QUERY = frozenset({"page", "question", "thread"})
+# keys its copy on their normalised values (the page number, the question a form answers, the
+# order a discussion is sorted in); any other parameter is ignored and gets the same copy.
+SHARED_QUERY = frozenset({"page", "question", "thread", "sort"})
 # Query parameters that make a page the reader's own.
 PER_READER_QUERY = frozenset({"reply_to"})
 

@@ -192,7 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+# The time zone of the times readers see, labelled (an IANA name such as Europe/Paris; Django
+# refuses to start with an unknown one). Comment cards keep the zone they were made in.
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 

@@ -16,6 +16,7 @@ from django.test import Client
 from taggit.models import Tag
 
 from articles.models import Article
+from comments.curation import pick, unpick
 from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
 from comments.posting import post_comment
@@ -79,6 +80,8 @@ PUBLIC_CHANGES = {
     "comment approved": lambda a, h: moderate(h["pending"], Action.APPROVE, h["editor"]),
     "comment removed": lambda a, h: moderate(h["visible"], Action.REMOVE, h["editor"], "Rude"),
     "comment marked as spam": lambda a, h: moderate(h["visible"], Action.SPAM, h["editor"]),
+    "comment picked": lambda a, h: pick(h["visible"], h["editor"]),
+    "editors' pick withdrawn": lambda a, h: unpick(h["picked"], h["editor"]),
     "question edited": lambda a, h: _edit(h["question"], text="Is sovereignty worth it?"),
     "question added": lambda a, h: a.questions.create(text="A third question?", position=3),
     "question deleted": lambda a, h: h["question"].delete(),
@@ -99,6 +102,8 @@ def _edit(row, **fields):
 def helpers(mistral, make_comment, editor, settings):
     settings.COMMENTS_MODERATION = "open"
     settings.COMMENTS_RATE_LIMIT = "off"
+    picked = Comment.objects.filter(pk=make_comment(mistral, body="Picked.").pk)
+    pick(picked, editor)
     return {
         "editor": editor,
         "question": mistral.questions.first(),
@@ -106,6 +111,7 @@ def helpers(mistral, make_comment, editor, settings):
             pk=make_comment(mistral, status=Comment.Status.PENDING, body="Waiting.").pk
         ),
         "visible": Comment.objects.filter(pk=make_comment(mistral, body="Shown for now.").pk),
+        "picked": picked,
     }
 
 
