@@ -161,6 +161,7 @@ class Article(Versioned):
 
         OLDEST = "oldest", "Oldest first"
         NEWEST = "newest", "Newest first"
+        RECOMMENDED = "recommended", "Most recommended"
         PICKS = "picks", "Editors' Picks first"
 
     title = models.CharField(max_length=200)
@@ -203,7 +204,7 @@ class Article(Versioned):
     # Kept by articles.signals whenever a question is added or deleted.
     question_count = models.PositiveSmallIntegerField(default=0, editable=False)
     discussion_order = models.CharField(
-        max_length=10,
+        max_length=12,
         choices=DiscussionOrder.choices,
         default=DiscussionOrder.OLDEST,
         help_text="How the discussion is sorted until a reader chooses another order.",

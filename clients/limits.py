@@ -30,6 +30,8 @@ LIMITS = {
     # Verification emails to one address, and asked for from one network.
     "verification-address": "COMMENTS_VERIFICATION_ADDRESS_LIMIT",
     "verification-network": "COMMENTS_VERIFICATION_NETWORK_LIMIT",
+    # Recommendations from one network: one person cannot inflate counts by clearing cookies.
+    "recommend": "COMMENTS_RECOMMEND_LIMIT",
 }
 RATE = re.compile(r"(?P<count>[1-9]\d*)/(?P<amount>[1-9]\d*)?(?P<unit>[smh])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}

@@ -3,10 +3,10 @@ each paged by its threads, so a page holds a bounded part of a discussion of any
 
 A page reads one of three things (a Reading): the first page of every section, one page of one
 section, or one whole thread; a section's threads in the order the reading sorts them by
-(oldest first, newest first, or the editors' picks first), the replies in a thread always
-oldest first. Its comments come from two queries: the threads that start on the page (with
-their sections' sizes), then the comments of those threads; and, when the article has
-editors' picks, a third for them, which each section shows at its top.
+(oldest first, newest first, most recommended or the editors' picks first), the replies in a
+thread always oldest first. Its comments come from two queries: the threads that start on the
+page (with their sections' sizes), then the comments of those threads; and, when the article
+has editors' picks, a third for them, which each section shows at its top.
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +41,7 @@ OLDEST_FIRST = [F("created_at").asc(), F("id").asc()]
 THREAD_ORDERS = {
     "oldest": OLDEST_FIRST,
     "newest": [F("created_at").desc(), F("id").desc()],
+    "recommended": [F("recommend_count").desc(), *OLDEST_FIRST],
     "picks": [
         Case(When(picked_at__isnull=False, then=Value(0)), default=Value(1)),
         *OLDEST_FIRST,
@@ -77,6 +78,7 @@ class ThreadNode:
     # Empty for a placeholder, whose author is not shown.
     author_name: str
     picked: bool = False
+    recommend_count: int = 0
     # The comment it answers, where the depth limit made it a reply to another (attach_to).
     in_reply_to_id: int | None = None
     replies: list["ThreadNode"] = field(default_factory=list)
@@ -253,6 +255,7 @@ def _node(row):
         card_html=row["card_html"],
         author_name=row["public_name"],
         picked=row["picked_at"] is not None,
+        recommend_count=row["recommend_count"],
         in_reply_to_id=row["in_reply_to_id"],
     )
 

@@ -45,7 +45,7 @@ class CommentQuerySet(models.QuerySet):
             )
             .values(
                 "id", "parent_id", "in_reply_to_id", "question_id", "status", "card_html",
-                "public_name", "picked_at", *annotations,
+                "public_name", "picked_at", "recommend_count", *annotations,
             )
         )  # fmt: skip
 
@@ -100,6 +100,8 @@ class Comment(models.Model):
     # Posted by an editor logged in on the site: their display name and a "staff" badge. Only
     # the session sets it; nothing a reader types does.
     by_staff = models.BooleanField(default=False, editable=False)
+    # Readers' recommendations (comments.recommending), counted when one arrives or goes.
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -309,6 +311,23 @@ class ModerationEvent(models.Model):
     @property
     def is_positive(self):
         return self.action in self.POSITIVE_ACTIONS
+
+
+class Recommendation(models.Model):
+    """A reader's recommendation of a comment. `reader` is the random id in the reader's signed
+    `recommender` cookie, set when they first recommend; no account, no name."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="recommendations")
+    reader = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader"], name="one_recommendation_each")
+        ]
+
+    def __str__(self):
+        return f"Recommendation of comment {self.comment_id}"
 
 
 class VerifiedAddress(models.Model):

@@ -53,6 +53,25 @@ def _collect_names(node, names):
         _collect_names(reply, names)
 
 
+def _recommend_button(node):
+    """A button of the page's one recommend form (comments/_discussion.html), and the count as
+    of the page's making (comments.recommending)."""
+    count = node.recommend_count
+    return format_html(
+        ' <button class="comment__recommend" form="recommend-form" name="comment" value="{}" '
+        'aria-label="Recommend the comment by {} (again to take it back)">Recommend</button>{}',
+        node.pk,
+        node.author_name,
+        format_html(
+            ' <span class="comment__recommends">{} recommendation{}</span>',
+            count,
+            "" if count == 1 else "s",
+        )
+        if count
+        else "",
+    )
+
+
 def _curate_button(node, csrf_token):
     action, label = ("unpick", "Unpick") if node.picked else ("pick", "Pick")
     return format_html(
@@ -95,6 +114,7 @@ def _render_node(node, page):
                 node.author_name,
             )
         )
+        html.append(_recommend_button(node))
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies
     folded = node.replies[len(shown) :]
     if shown:

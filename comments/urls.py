@@ -8,6 +8,7 @@ urlpatterns = [
     path("moderation/", views.ModerationLogView.as_view(), name="moderation_log"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/pick/", views.pick_view, name="pick"),
+    path("comments/recommend/", views.recommend_view, name="recommend"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("privacy/", views.privacy, name="privacy"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),

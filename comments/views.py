@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -10,9 +10,11 @@ from django.views.generic import ListView
 from articles.models import Article
 from articles.paging import IdsFirstPaginator
 from articles.views import CachedListMixin
-from comments import verification
+from clients.identity import client_hash
+from comments import recommending, verification
 from comments.commenters import commenter, remember
 from comments.curation import is_editor, pick, unpick
+from comments.forms import MAX_ID
 from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
 from comments.permalinks import location
@@ -41,6 +43,36 @@ def pick_view(request, pk):
     curate = unpick if request.POST.get("action") == "unpick" else pick
     curate(Comment.objects.filter(pk=comment.pk), request.user)
     return HttpResponseRedirect(location(comment), status=303)
+
+
+@require_POST
+def recommend_view(request):
+    """`/comments/recommend/`: a reader's Recommend button (every comment's button submits the
+    page's one recommend form, naming its comment); recommending again takes it back. Back to
+    the comment's place; the `recommender` cookie is set only the first time."""
+    pk = request.POST.get("comment", "")
+    if not (pk.isdigit() and 0 < int(pk) <= MAX_ID):
+        return HttpResponse("Which comment?", status=400, content_type="text/plain")
+    comment = get_object_or_404(
+        Comment.objects.visible()
+        .filter(article__in=Article.objects.published().filter(comments_open=True))
+        .select_related("article"),
+        pk=pk,
+    )
+    reader = recommending.reader_id(request)
+    first_time = reader is None
+    if first_time:
+        reader = recommending.new_reader_id()
+    try:
+        recommending.toggle(comment, reader, client_hash(request))
+    except recommending.RecommendingTooFast as refused:
+        response = HttpResponse(str(refused), status=429, content_type="text/plain")
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    response = HttpResponseRedirect(location(comment), status=303)
+    if first_time:
+        recommending.remember_reader(response, request, reader)
+    return response
 
 
 class ModerationLogView(CachedListMixin, ListView):

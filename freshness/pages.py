@@ -32,6 +32,9 @@ PENDING_COMMENTS_COOKIE = "pending_comments"
 # The signed cookie that remembers a commenter in their browser: name, email, the addresses
 # verified there, their comments (comments.commenters).
 COMMENTER_COOKIE = "commenter"
+# The signed cookie a reader gets when they first recommend a comment (comments.recommending).
+# No page shows anything of it: it keeps pages shared.
+RECOMMENDER_COOKIE = "recommender"
 # Cookies that make a page the reader's own, on every page: a logged-in editor's session
 # (editors see their own controls). A page that reads more of the reader's cookies names them
 # (the article page: their comments awaiting moderation, and what fills in their comment form).

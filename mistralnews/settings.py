@@ -380,3 +380,5 @@ COMMENTS_VERIFICATION_ADDRESS_LIMIT = env.str(
 COMMENTS_VERIFICATION_NETWORK_LIMIT = env.str(
     "COMMENTS_VERIFICATION_NETWORK_LIMIT", default="20/24h"
 )
+# Recommendations (and taking them back) per client network (comments/recommending.py).
+COMMENTS_RECOMMEND_LIMIT = env.str("COMMENTS_RECOMMEND_LIMIT", default="10/1m,60/24h")

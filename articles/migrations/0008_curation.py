@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='discussion_order',
-            field=models.CharField(choices=[('oldest', 'Oldest first'), ('newest', 'Newest first'), ('picks', "Editors' Picks first")], default='oldest', help_text='How the discussion is sorted until a reader chooses another order.', max_length=10),
+            field=models.CharField(choices=[('oldest', 'Oldest first'), ('newest', 'Newest first'), ('recommended', 'Most recommended'), ('picks', "Editors' Picks first")], default='oldest', help_text='How the discussion is sorted until a reader chooses another order.', max_length=12),
         ),
         migrations.AddField(
             model_name='article',

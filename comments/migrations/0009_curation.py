@@ -2,9 +2,11 @@
 actions "pick" and "unpick"), staff comments (the editor who posted one, and its badge) and the
 comment a reply actually answers, which attach_to() may move it away from. Replies stored
 before answer their parent as far as anyone knows. Articles' answer counts are filled in, and
-every card made again: cards now label their time with its zone and may carry badges."""
+every card made again: cards now label their time with its zone and may carry badges. Readers'
+recommendations (comments.recommending) are kept, and counted on each comment."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -59,6 +61,23 @@ class Migration(migrations.Migration):
             model_name='moderationevent',
             name='action',
             field=models.CharField(choices=[('approve', 'Approved'), ('remove', 'Removed'), ('spam', 'Marked as spam'), ('withdraw', 'Withdrawn by its author'), ('pick', 'Picked by the editors'), ('unpick', "Editors' pick withdrawn")], max_length=20),
+        ),
+        migrations.AddField(
+            model_name='comment',
+            name='recommend_count',
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.CreateModel(
+            name='Recommendation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reader', models.CharField(max_length=32)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='comments.comment')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('comment', 'reader'), name='one_recommendation_each')],
+            },
         ),
         migrations.RunPython(fill_in, migrations.RunPython.noop),
     ]
