@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Subquery, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -15,7 +15,7 @@ from articles.models import Article, DiscussionQuestion
 from articles.paging import IdsFirstPaginator
 from comments import curation
 from comments.forms import CommentModerationForm, RemovalForm
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, Report
 from comments.moderation import moderate
 
 Action = ModerationEvent.Action
@@ -30,15 +30,18 @@ def excerpt(comment):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Status, opening on the pending queue; "All" is a choice of its own."""
+    """Status, opening on the pending queue; "All" is a choice of its own, and so is
+    "Reported": the comments readers reported that no editor has decided on yet, most
+    reported and most recently reported first."""
 
     title = "status"
     parameter_name = "status"
     default = Comment.Status.PENDING
     everything = "all"
+    reported = "reported"
 
     def lookups(self, request, model_admin):
-        return [*Comment.Status.choices, (self.everything, "All")]
+        return [*Comment.Status.choices, (self.reported, "Reported"), (self.everything, "All")]
 
     def value(self):
         return super().value() or self.default
@@ -54,6 +57,8 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == self.everything:
             return queryset
+        if self.value() == self.reported:
+            return queryset.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
         return queryset.filter(status=self.value())
 
 
@@ -135,6 +140,8 @@ class QueueChangeList(ChangeList):
         )
 
     def get_ordering(self, request, queryset):
+        if request.GET.get(StatusFilter.parameter_name) == StatusFilter.reported:
+            return ["-open_reports", "-newest_report", "-pk"]
         ordering = super().get_ordering(request, queryset)
         # Django breaks ties by -pk; oldest first, ties go by pk too, as the age index has it.
         if ordering == ["created_at", "-pk"]:
@@ -166,7 +173,10 @@ class ModerationEventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "on_article", "answering", "status", "picked", "age"]
+    # New columns go after "age": the queue's sort links (?o=6) name columns by position.
+    list_display = [
+        "excerpt", "author_name", "on_article", "answering", "status", "age", "picked", "reports",
+    ]  # fmt: skip
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, ArticleFilter, QuestionFilter]
     list_select_related = ["article", "question"]
@@ -207,6 +217,36 @@ class CommentAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
 
+    def get_queryset(self, request):
+        """With each comment's open reports (counted for the rows shown; their reasons read in
+        one more query)."""
+        open_reports = Report.objects.open()
+        count = (
+            open_reports.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        newest = (
+            open_reports.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(at=Max("created_at"))
+            .values("at")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_reports=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+                newest_report=Subquery(newest),
+            )
+            .prefetch_related(
+                Prefetch("reports", queryset=open_reports, to_attr="open_report_list")
+            )
+        )
+
     def get_sortable_by(self, request):
         return self.get_list_display(request) if few_comments(request) else ["age"]
 
@@ -241,6 +281,14 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Pick", boolean=True)
     def picked(self, comment):
         return comment.picked_at is not None
+
+    @admin.display(description="Reports", ordering="open_reports")
+    def reports(self, comment):
+        """Open reports: how many, and their reasons (never who sent them)."""
+        if not comment.open_reports:
+            return ""
+        reasons = sorted({report.get_reason_display() for report in comment.open_report_list})
+        return f"{comment.open_reports}: {', '.join(reasons)}"
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, comment):

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, Report
 from mistralnews.characters import (
     NEWLINES,
     has_bidi_controls,
@@ -224,4 +224,60 @@ class CommentModerationForm(forms.ModelForm):
         removing = cleaned_data.get("decision") == ModerationEvent.Action.REMOVE
         if removing and cleaned_data.get("reason") == "":
             self.add_error("reason", REASON_REQUIRED)
+        return cleaned_data
+
+
+ILLEGAL_NEEDS = "A notice of illegal content needs this (EU Digital Services Act, Art. 16(2))."
+
+
+class ReportForm(forms.ModelForm):
+    """A reader's report of a comment. For illegal content it asks what a notice under the
+    Digital Services Act must hold: why the content is illegal, the notifier's name and email
+    (not for child sexual abuse material) and a statement of good faith; the exact location is
+    the comment itself."""
+
+    child_abuse = forms.BooleanField(
+        required=False,
+        label="It is child sexual abuse material (then your name and email are not needed)",
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "reason", "note", "explanation", "notifier_name", "notifier_email", "good_faith",
+        ]  # fmt: skip
+        labels = {
+            "reason": "Why are you reporting this comment?",
+            "note": "Anything the editors should know (optional)",
+            "explanation": "Illegal content: why is it illegal?",
+            "notifier_name": "Illegal content: your name",
+            "notifier_email": "Illegal content: your email",
+            "good_faith": "Illegal content: I am confident, in good faith, that what this "
+            "notice says is accurate and complete",
+        }
+        help_texts = {"notifier_email": "Never shown publicly; we write to it about the decision."}
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {"reason": {"required": "Please choose a reason."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # no empty choice
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("reason") != Report.Reason.ILLEGAL:
+            for name in ("explanation", "notifier_name", "notifier_email"):
+                cleaned_data[name] = ""
+            cleaned_data["good_faith"] = False
+            return cleaned_data
+        required = ["explanation", "good_faith"]
+        if not cleaned_data.get("child_abuse"):
+            required += ["notifier_name", "notifier_email"]
+        for name in required:
+            if not cleaned_data.get(name) and name not in self.errors:
+                self.add_error(name, ILLEGAL_NEEDS)
         return cleaned_data

@@ -272,12 +272,15 @@ class ModerationEvent(models.Model):
         # Curation, not moderation: the status stays (comments.curation).
         PICK = "pick", "Picked by the editors"
         UNPICK = "unpick", "Editors' pick withdrawn"
+        # By the site itself, when enough readers reported a comment (comments.reporting).
+        HOLD = "hold", "Held for review after readers' reports"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
         Action.REMOVE: Comment.Status.REMOVED,
         Action.SPAM: Comment.Status.SPAM,
         Action.WITHDRAW: Comment.Status.WITHDRAWN,
+        Action.HOLD: Comment.Status.PENDING,
     }
     # What only a comment's author does; the rest is editors' moderation.
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
@@ -328,6 +331,54 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"Recommendation of comment {self.comment_id}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no editor has decided on yet."""
+        return self.filter(decided_at__isnull=True)
+
+
+class Report(models.Model):
+    """A reader's report of a comment: why, and, for illegal content, what a notice under the
+    EU Digital Services Act (Art. 16(2)) must hold. Never public: editors see reports in the
+    desk; the outcome is logged like any moderation decision, without the reporter."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        MISINFORMATION = "misinformation", "Misinformation"
+        ILLEGAL = "illegal", "Illegal content"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    # For illegal content (DSA Art. 16(2)): why it is illegal, who notifies, in good faith.
+    explanation = models.TextField(max_length=2000, blank=True)
+    notifier_name = models.CharField(max_length=80, blank=True)
+    notifier_email = models.EmailField(max_length=254, blank=True)
+    good_faith = models.BooleanField(default=False)
+    # HMAC of the reporter's network address: one report per network counts towards a hold.
+    ip_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When an editor decided on the comment after this report (comments.moderation).
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "ip_hash"],
+                condition=Q(decided_at__isnull=True),
+                name="one_open_report_per_network",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: comment {self.comment_id}"
 
 
 class VerifiedAddress(models.Model):

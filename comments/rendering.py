@@ -115,6 +115,14 @@ def _render_node(node, page):
             )
         )
         html.append(_recommend_button(node))
+        html.append(
+            format_html(
+                ' <a class="comment__report" href="{}" rel="nofollow" '
+                'aria-label="Report the comment by {}">Report</a>',
+                reverse("comments:report", args=[node.pk]),
+                node.author_name,
+            )
+        )
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies
     folded = node.replies[len(shown) :]
     if shown:

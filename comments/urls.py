@@ -9,6 +9,7 @@ urlpatterns = [
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/pick/", views.pick_view, name="pick"),
     path("comments/recommend/", views.recommend_view, name="recommend"),
+    path("comments/<int:pk>/report/", views.report_view, name="report"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("privacy/", views.privacy, name="privacy"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),

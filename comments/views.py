@@ -11,10 +11,10 @@ from articles.models import Article
 from articles.paging import IdsFirstPaginator
 from articles.views import CachedListMixin
 from clients.identity import client_hash
-from comments import recommending, verification
+from comments import recommending, reporting, verification
 from comments.commenters import commenter, remember
 from comments.curation import is_editor, pick, unpick
-from comments.forms import MAX_ID
+from comments.forms import MAX_ID, ReportForm
 from comments.links import LinkRefused
 from comments.models import Comment, ModerationEvent
 from comments.permalinks import location
@@ -73,6 +73,40 @@ def recommend_view(request):
     if first_time:
         recommending.remember_reader(response, request, reader)
     return response
+
+
+@never_cache
+def report_view(request, pk):
+    """`/comments/<id>/report/`: a reader reports a visible comment (comments.reporting)."""
+    comment = get_object_or_404(
+        Comment.objects.visible()
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=pk,
+    )
+    context = {"comment": comment, "article": comment.article}
+    status, headers = 200, {}
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            report = form.save(commit=False)
+            report.comment, report.ip_hash = comment, client_hash(request)
+            try:
+                reporting.report(report)
+            except reporting.ReportRefused as refused:
+                form.add_error(None, refused.message)
+                status = refused.status
+                if refused.retry_after:
+                    headers["Retry-After"] = str(refused.retry_after)
+            else:
+                return TemplateResponse(request, "comments/reported.html", context)
+        else:
+            status = 400
+    else:
+        form = ReportForm()
+    return TemplateResponse(
+        request, "comments/report.html", {**context, "form": form}, status=status, headers=headers
+    )
 
 
 class ModerationLogView(CachedListMixin, ListView):

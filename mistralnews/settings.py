@@ -382,3 +382,7 @@ COMMENTS_VERIFICATION_NETWORK_LIMIT = env.str(
 )
 # Recommendations (and taking them back) per client network (comments/recommending.py).
 COMMENTS_RECOMMEND_LIMIT = env.str("COMMENTS_RECOMMEND_LIMIT", default="10/1m,60/24h")
+# Reports per client network, and the reports from different networks that hold a comment
+# until an editor decides (comments/reporting.py).
+COMMENTS_REPORT_LIMIT = env.str("COMMENTS_REPORT_LIMIT", default="5/10m,20/24h")
+COMMENTS_REPORT_HOLD = env.int("COMMENTS_REPORT_HOLD", default=3)

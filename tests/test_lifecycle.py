@@ -87,7 +87,10 @@ def test_posting_announces_the_status_the_comment_got(mistral, heard, settings):
 def test_every_action_results_in_its_own_status(mistral, make_comment, editor):
     assert set(ModerationEvent.RESULTING_STATUS) == set(Action) - ModerationEvent.CURATION_ACTIONS
     for action, status in ModerationEvent.RESULTING_STATUS.items():
-        comment = make_comment(mistral, status=Comment.Status.PENDING)
+        held = status == Comment.Status.PENDING  # a hold takes a public comment back
+        comment = make_comment(
+            mistral, status=Comment.Status.APPROVED if held else Comment.Status.PENDING
+        )
         moderate(Comment.objects.filter(pk=comment.pk), action, editor, reason="Because.")
         comment.refresh_from_db()
         assert comment.status == status

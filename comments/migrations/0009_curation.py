@@ -3,7 +3,8 @@ actions "pick" and "unpick"), staff comments (the editor who posted one, and its
 comment a reply actually answers, which attach_to() may move it away from. Replies stored
 before answer their parent as far as anyone knows. Articles' answer counts are filled in, and
 every card made again: cards now label their time with its zone and may carry badges. Readers'
-recommendations (comments.recommending) are kept, and counted on each comment."""
+recommendations (comments.recommending) are kept, and counted on each comment, and readers'
+reports (comments.reporting), which may hold a comment (the action "hold")."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -57,11 +58,6 @@ class Migration(migrations.Migration):
             name='picked_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.AlterField(
-            model_name='moderationevent',
-            name='action',
-            field=models.CharField(choices=[('approve', 'Approved'), ('remove', 'Removed'), ('spam', 'Marked as spam'), ('withdraw', 'Withdrawn by its author'), ('pick', 'Picked by the editors'), ('unpick', "Editors' pick withdrawn")], max_length=20),
-        ),
         migrations.AddField(
             model_name='comment',
             name='recommend_count',
@@ -77,6 +73,31 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('comment', 'reader'), name='one_recommendation_each')],
+            },
+        ),
+        migrations.AlterField(
+            model_name='moderationevent',
+            name='action',
+            field=models.CharField(choices=[('approve', 'Approved'), ('remove', 'Removed'), ('spam', 'Marked as spam'), ('withdraw', 'Withdrawn by its author'), ('pick', 'Picked by the editors'), ('unpick', "Editors' pick withdrawn"), ('hold', "Held for review after readers' reports")], max_length=20),
+        ),
+        migrations.CreateModel(
+            name='Report',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(choices=[('spam', 'Spam'), ('abuse', 'Abuse or harassment'), ('off-topic', 'Off-topic'), ('misinformation', 'Misinformation'), ('illegal', 'Illegal content')], max_length=20)),
+                ('note', models.TextField(blank=True, max_length=1000)),
+                ('explanation', models.TextField(blank=True, max_length=2000)),
+                ('notifier_name', models.CharField(blank=True, max_length=80)),
+                ('notifier_email', models.EmailField(blank=True, max_length=254)),
+                ('good_faith', models.BooleanField(default=False)),
+                ('ip_hash', models.CharField(editable=False, max_length=64)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('decided_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='comments.comment')),
+            ],
+            options={
+                'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('decided_at__isnull', True)), fields=('comment', 'ip_hash'), name='one_open_report_per_network')],
             },
         ),
         migrations.RunPython(fill_in, migrations.RunPython.noop),
