@@ -11,19 +11,24 @@ from django.utils.safestring import mark_safe
 
 # Replies shown under a comment before the rest are collapsed (a <details>, no script needed).
 OPEN_REPLIES = 2
+# A comment id no URL pattern holds otherwise, replaced in a reversed address.
+REVERSED_PK = 918273645
 
 
-def render_threads(threads, *, article_url, can_post, collapse=True, curating=None):
+def render_threads(threads, *, article_url, can_post, collapse=True, curating=None, pending=None):
     """`threads` (ThreadNodes with their replies, from comments.discussion) as the items of an
     <ol>. Cards are stored HTML, made by a template from sanitized text. With `collapse`, a
     comment's replies after the first OPEN_REPLIES are folded away. `curating`: the CSRF
-    token of an editor's own page, which then has a Pick button on each visible comment."""
+    token of an editor's own page, which then has a Pick button on each visible comment.
+    `pending`: the reader's own replies awaiting moderation, by parent, shown under it."""
     html = []
+    # Each comment's report address, from one reverse() (a page may hold 2,000 comments).
+    report_url = reverse("comments:report", args=[REVERSED_PK]).replace(str(REVERSED_PK), "{}")
     for node in threads:
         # The comment a reply answers is older, in its thread: shown whenever the reply is.
         names = {}
         _collect_names(node, names)
-        page = (html, article_url, can_post, collapse, names, curating)
+        page = (html, article_url, can_post, collapse, names, curating, report_url, pending or {})
         _render_node(node, page)
     return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
 
@@ -89,7 +94,7 @@ def _curate_button(node, csrf_token):
 
 
 def _render_node(node, page):
-    html, article_url, can_post, collapse, names, curating = page
+    html, article_url, can_post, collapse, names, curating, report_url, pending = page
     html.append(format_html('<li class="comment" id="comment-{}">', node.pk))
     answered = node.in_reply_to_id
     if answered and answered != node.parent_id:
@@ -119,8 +124,18 @@ def _render_node(node, page):
             format_html(
                 ' <a class="comment__report" href="{}" rel="nofollow" '
                 'aria-label="Report the comment by {}">Report</a>',
-                reverse("comments:report", args=[node.pk]),
+                report_url.format(node.pk),
                 node.author_name,
+            )
+        )
+    for reply in pending.get(node.pk, ()):
+        html.append(
+            format_html(
+                '<div class="notice" id="comment-{}" role="status"><p><strong>Your comment is '
+                "awaiting moderation.</strong> Only you can see this reply until an editor "
+                'approves it.</p><div class="prose notice__text">{}</div></div>',
+                reply.pk,
+                mark_safe(reply.body_html),  # noqa: S308 (sanitized when it was saved)
             )
         )
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies

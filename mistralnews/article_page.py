@@ -116,6 +116,27 @@ def _replying_to(article, parent):
     )
 
 
+def _placed(pending, discussion):
+    """The reader's comments awaiting moderation split in two: those shown at the foot of the
+    discussion, and, by parent, the replies shown under their parent because the page shows
+    it (`discussion()` gives the page's part of the discussion)."""
+    if not any(comment.parent_id for comment in pending):
+        return pending, {}
+    shown = set()
+    nodes = [node for section in discussion().sections for node in section.threads]
+    while nodes:
+        node = nodes.pop()
+        shown.add(node.pk)
+        nodes.extend(node.replies)
+    foot, under = [], {}
+    for comment in pending:
+        if comment.parent_id in shown:
+            under.setdefault(comment.parent_id, []).append(comment)
+        else:
+            foot.append(comment)
+    return foot, under
+
+
 def render_article_page(request, article, *, form=None, preview=False, csrf_token=None, **kwargs):
     """The article page for this reader, as a TemplateResponse (`kwargs`: its status and
     headers). `form`: a rejected comment form to show with its errors; otherwise a new form,
@@ -156,8 +177,15 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
         "form": form,
         "replying_to": replying_to,
-        "pending_comments": pending_comments(request, article),
     }
+    context["pending_comments"], context["pending_replies"] = _placed(
+        pending_comments(request, article), lambda: discussion_for(article, reading)
+    )
+    # The cached discussion holds them: one copy per set of a reader's own comments, whose
+    # ids only that reader's signed cookie names.
+    context["pending_key"] = sorted(
+        reply.pk for replies in context["pending_replies"].values() for reply in replies
+    )
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
     return TemplateResponse(request, PREVIEW_TEMPLATE if preview else TEMPLATE, context, **kwargs)

@@ -1,6 +1,8 @@
 """Replying where you read, without JavaScript: the reply page shows the comment being
 answered; past the depth limit a reply says whom it answers, which is stored."""
 
+from django.test import Client
+
 from comments.models import MAX_DEPTH, Comment
 from tests.conftest import comment_form_data, comments_url
 from tests.test_comments import comment_html
@@ -65,3 +67,26 @@ def test_a_removed_comment_answered_is_not_named(client, mistral, make_comment, 
 
     assert f"Depth {MAX_DEPTH}" not in own
     assert "In reply to a comment no longer shown" in own
+
+
+def test_a_held_reply_shows_under_its_parent_to_its_author_only(
+    client, mistral, make_comment, settings
+):
+    settings.COMMENTS_MODERATION = "all"
+    settings.COMMENTS_RATE_LIMIT = "off"
+    parent = make_comment(mistral, body="The parent.")
+    later = make_comment(mistral, body="A later thread.")
+
+    client.post(comments_url(mistral), comment_form_data(parent=str(parent.pk), body="My reply."))
+
+    reply = Comment.objects.get(body="My reply.")
+    html = client.get(mistral.get_absolute_url()).content.decode()
+    notice = f'<div class="notice" id="comment-{reply.pk}" role="status">'
+    assert notice in comment_html(html, parent.pk), "under its parent"
+    assert notice not in comment_html(html, later.pk)
+    assert html.count(f'id="comment-{reply.pk}"') == 1, "and not again at the foot"
+    other = Client()
+    other.post(comments_url(mistral), comment_form_data(parent=str(parent.pk), body="Theirs."))
+    theirs = other.get(mistral.get_absolute_url()).content.decode()
+    assert "My reply." not in theirs and "Theirs." in theirs
+    assert "My reply." not in Client().get(mistral.get_absolute_url()).content.decode()

@@ -21,6 +21,7 @@ def comment_threads(context, threads):
         can_post=context["can_post"],
         collapse=context["reading"].thread is None,
         curating=_curating(context),
+        pending=context.get("pending_replies") or {},
     )
 
 
