@@ -215,6 +215,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "tags",
                     "comments_open",
                     "comments_close_after_days",
+                    "discussion_order",
                 ],
                 "description": "A published article with a future date is scheduled: it "
                 "appears by itself at that time. Drafts and scheduled articles open in a "

@@ -170,6 +170,15 @@ class Article(Versioned):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class DiscussionOrder(models.TextChoices):
+        """How the threads of each part of the discussion are ordered; readers choose with
+        `?sort=`, the article's own is the default."""
+
+        OLDEST = "oldest", "Oldest first"
+        NEWEST = "newest", "Newest first"
+        RECOMMENDED = "recommended", "Most recommended"
+        PICKS = "picks", "Editors' Picks first"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(
@@ -230,6 +239,22 @@ class Article(Versioned):
     # The article's dated corrections as readers see them, rendered whenever one changes
     # (Correction.save), so that the page and the feed print them without a query.
     corrections_html = models.TextField(blank=True, editable=False)
+    # Kept by the comments app like comment_count: approved answers to its questions (threads'
+    # first comments) and approved comments the editors picked.
+    answer_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved answers to its questions."
+    )
+    pick_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments picked by the editors."
+    )
+    # Kept by articles.signals whenever a question is added or deleted.
+    question_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    discussion_order = models.CharField(
+        max_length=12,
+        choices=DiscussionOrder.choices,
+        default=DiscussionOrder.OLDEST,
+        help_text="How the discussion is sorted until a reader chooses another order.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -478,6 +503,19 @@ class TagRedirect(models.Model):
         return f"/tags/{self.old_slug}/ → {self.tag}"
 
 
+def question_count():
+    """An article's questions, as an expression for the UPDATE that stores the count
+    (Article.question_count)."""
+    count = (
+        DiscussionQuestion.objects.filter(article=models.OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(count, output_field=models.IntegerField()), models.Value(0))
+
+
 def public_tags():
     """Tags with a page of their own: those at least one published article has."""
     return Tag.objects.filter(article__in=Article.objects.published()).distinct()
@@ -555,6 +593,9 @@ class DiscussionQuestion(models.Model):
     )
     reply_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Approved replies in its threads."
+    )
+    pick_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments under it picked by the editors."
     )
 
     objects = DiscussionQuestionQuerySet.as_manager()

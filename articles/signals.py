@@ -10,13 +10,18 @@ from django.dispatch import receiver
 from taggit.models import Tag
 
 from articles import search_index
-from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
+from articles.models import Article, Category, DiscussionQuestion, TaggedArticle, question_count
 from freshness.versions import ARTICLE_LISTS, renew
 
 
 @receiver([post_save, post_delete], sender=DiscussionQuestion)
 def question_changed(sender, instance, **kwargs):
-    Article.objects.filter(pk=instance.article_id).renew()
+    # The lists show how many questions an article has: stored with its version.
+    renew(
+        Article.objects.filter(pk=instance.article_id),
+        lists=[ARTICLE_LISTS],
+        question_count=question_count(),
+    )
 
 
 @receiver([post_save, post_delete], sender=TaggedArticle)

@@ -32,6 +32,10 @@ LIMITS = {
     "verification-network": "COMMENTS_VERIFICATION_NETWORK_LIMIT",
     # Requests to follow a discussion by email, from one network.
     "follow": "NOTICES_FOLLOW_RATE_LIMIT",
+    # Recommendations from one network: one person cannot inflate counts by clearing cookies.
+    "recommend": "COMMENTS_RECOMMEND_LIMIT",
+    # Reports from one network.
+    "report": "COMMENTS_REPORT_LIMIT",
 }
 RATE = re.compile(r"(?P<count>[1-9]\d*)/(?P<amount>[1-9]\d*)?(?P<unit>[smh])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}

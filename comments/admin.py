@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Subquery, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from articles.models import Article, DiscussionQuestion
 from articles.paging import IdsFirstPaginator
 from clients.identity import address_hash
+from comments import curation
 from comments.forms import CommentModerationForm, RemovalForm
-from comments.models import AddressRule, Comment, CommentRevision, ModerationEvent
+from comments.models import AddressRule, Comment, CommentRevision, ModerationEvent, Report
 from comments.moderation import moderate
 
 Action = ModerationEvent.Action
@@ -33,15 +34,18 @@ def excerpt(comment):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Status, opening on the pending queue; "All" is a choice of its own."""
+    """Status, opening on the pending queue; "All" is a choice of its own, and so is
+    "Reported": the comments readers reported that no editor has decided on yet, most
+    reported and most recently reported first."""
 
     title = "status"
     parameter_name = "status"
     default = Comment.Status.PENDING
     everything = "all"
+    reported = "reported"
 
     def lookups(self, request, model_admin):
-        return [*Comment.Status.choices, (self.everything, "All")]
+        return [*Comment.Status.choices, (self.reported, "Reported"), (self.everything, "All")]
 
     def value(self):
         return super().value() or self.default
@@ -57,6 +61,8 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == self.everything:
             return queryset
+        if self.value() == self.reported:
+            return queryset.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk"))))
         return queryset.filter(status=self.value())
 
 
@@ -138,6 +144,8 @@ class QueueChangeList(ChangeList):
         )
 
     def get_ordering(self, request, queryset):
+        if request.GET.get(StatusFilter.parameter_name) == StatusFilter.reported:
+            return ["-open_reports", "-newest_report", "-pk"]
         ordering = super().get_ordering(request, queryset)
         # Django breaks ties by -pk; oldest first, ties go by pk too, as the age index has it.
         if ordering == ["created_at", "-pk"]:
@@ -192,7 +200,10 @@ class CommentRevisionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "on_article", "answering", "status", "age"]
+    # New columns go after "age": the queue's sort links (?o=6) name columns by position.
+    list_display = [
+        "excerpt", "author_name", "on_article", "answering", "status", "age", "picked", "reports",
+    ]  # fmt: skip
     list_display_links = ["excerpt"]
     list_filter = [StatusFilter, ArticleFilter, QuestionFilter]
     list_select_related = ["article", "question"]
@@ -206,15 +217,16 @@ class CommentAdmin(admin.ModelAdmin):
     # The admin's rows take about 1 ms each to render: a page of 50 keeps the queue quick.
     list_per_page = 50
     paginator = IdsFirstPaginator
-    actions = ["approve", "remove", "mark_as_spam"]
+    actions = ["approve", "remove", "mark_as_spam", "pick", "unpick"]
     form = CommentModerationForm
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    "article", "question", "parent", "author_name", "author_email", "text",
-                    "body", "created_at", "edited_at", "status", "moderation_reason",
+                    "article", "question", "parent", "in_reply_to", "author_name",
+                    "author_email", "by_staff", "text", "body", "created_at", "edited_at",
+                    "status", "moderation_reason", "picked_at",
                 ]
             },
         ),
@@ -231,6 +243,36 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
+
+    def get_queryset(self, request):
+        """With each comment's open reports (counted for the rows shown; their reasons read in
+        one more query)."""
+        open_reports = Report.objects.open()
+        count = (
+            open_reports.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        newest = (
+            open_reports.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(at=Max("created_at"))
+            .values("at")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_reports=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+                newest_report=Subquery(newest),
+            )
+            .prefetch_related(
+                Prefetch("reports", queryset=open_reports, to_attr="open_report_list")
+            )
+        )
 
     def get_sortable_by(self, request):
         return self.get_list_display(request) if few_comments(request) else ["age"]
@@ -269,6 +311,18 @@ class CommentAdmin(admin.ModelAdmin):
     def answering(self, comment):
         return Truncator(comment.question.text).chars(LABEL_LENGTH) if comment.question else None
 
+    @admin.display(description="Pick", boolean=True)
+    def picked(self, comment):
+        return comment.picked_at is not None
+
+    @admin.display(description="Reports", ordering="open_reports")
+    def reports(self, comment):
+        """Open reports: how many, and their reasons (never who sent them)."""
+        if not comment.open_reports:
+            return ""
+        reasons = sorted({report.get_reason_display() for report in comment.open_report_list})
+        return f"{comment.open_reports}: {', '.join(reasons)}"
+
     @admin.display(description="Age", ordering="created_at")
     def age(self, comment):
         return timesince(comment.created_at, depth=1)
@@ -294,6 +348,28 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_as_spam(self, request, queryset):
         self.moderate_selected(request, queryset, Action.SPAM)
+
+    @admin.action(description="Pick selected comments (Editors' Picks)", permissions=["change"])
+    def pick(self, request, queryset):
+        count = curation.pick(queryset, request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%d comment picked (only approved comments not picked yet can be).",
+                "%d comments picked (only approved comments not picked yet can be).",
+                count,
+            )
+            % count,
+        )
+
+    @admin.action(
+        description="Withdraw the Editors' Pick of selected comments", permissions=["change"]
+    )
+    def unpick(self, request, queryset):
+        count = curation.unpick(queryset, request.user)
+        self.message_user(
+            request, ngettext("%d pick withdrawn.", "%d picks withdrawn.", count) % count
+        )
 
     @admin.action(description="Remove selected comments…", permissions=["change"])
     def remove(self, request, queryset):

@@ -2,13 +2,27 @@
 each paged by its threads, so a page holds a bounded part of a discussion of any length.
 
 A page reads one of three things (a Reading): the first page of every section, one page of one
-section, or one whole thread. Its comments come from two queries: the threads that start on
-the page (with their sections' sizes), then the comments of those threads.
+section, or one whole thread; a section's threads in the order the reading sorts them by
+(oldest first, newest first, most recommended or the editors' picks first), the replies in a
+thread always oldest first. Its comments come from two queries: the threads that start on the
+page (with their sections' sizes), then the comments of those threads; and, when the article
+has editors' picks, a third for them, which each section shows at its top.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 
 from comments.models import Comment
@@ -22,6 +36,18 @@ SHOWN_PER_THREAD = 10
 # The section of comments that answer no question.
 GENERAL = "general"
 OLDEST_FIRST = [F("created_at").asc(), F("id").asc()]
+# The orders a section's threads can be read in, by the name `?sort=` gives them
+# (Article.DiscussionOrder); each ends on a unique column so pages never overlap.
+THREAD_ORDERS = {
+    "oldest": OLDEST_FIRST,
+    "newest": [F("created_at").desc(), F("id").desc()],
+    "recommended": [F("recommend_count").desc(), *OLDEST_FIRST],
+    "picks": [
+        Case(When(picked_at__isnull=False, then=Value(0)), default=Value(1)),
+        *OLDEST_FIRST,
+    ],
+}
+DEFAULT_ORDER = "oldest"
 
 
 @dataclass(frozen=True)
@@ -32,6 +58,8 @@ class Reading:
     section: int | str | None = None
     page: int = 1
     thread: int | None = None
+    # How the sections' threads are sorted: a key of THREAD_ORDERS.
+    sort: str = DEFAULT_ORDER
 
     @property
     def whole(self):
@@ -49,6 +77,10 @@ class ThreadNode:
     card_html: str
     # Empty for a placeholder, whose author is not shown.
     author_name: str
+    picked: bool = False
+    recommend_count: int = 0
+    # The comment it answers, where the depth limit made it a reply to another (attach_to).
+    in_reply_to_id: int | None = None
     replies: list["ThreadNode"] = field(default_factory=list)
     # For a thread's first comment: how many of the thread's comments are not shown.
     unshown: int = 0
@@ -62,6 +94,8 @@ class Section:
     question: object
     number: int | None
     threads: list[ThreadNode] = field(default_factory=list)
+    # The comments the editors picked in the whole section, first picked first.
+    picks: list[ThreadNode] = field(default_factory=list)
     # Threads in the whole section, placeholders included: what it pages by.
     thread_count: int = 0
     page: int = 1
@@ -117,6 +151,13 @@ def build_discussion(article, reading=Reading()):
     }
     sections[None] = Section(None, None, page=reading.page)
     comments = Comment.objects.filter(article=article)
+    if article.pick_count and reading.thread is None:
+        picks = comments.visible().filter(picked_at__isnull=False)
+        if not reading.whole:
+            picks = picks.filter(question=None if reading.section == GENERAL else reading.section)
+        for row in picks.in_threads().order_by("picked_at", "id"):
+            if row["question_id"] in sections:
+                sections[row["question_id"]].picks.append(_node(row))
     if reading.thread is not None:
         rows = list(
             comments.filter(Q(pk=reading.thread, parent__isnull=True) | Q(root=reading.thread))
@@ -139,10 +180,15 @@ def build_discussion(article, reading=Reading()):
     page_roots = (
         roots.holding_a_place()
         .annotate(
-            position=Window(RowNumber(), partition_by=[F("question")], order_by=OLDEST_FIRST),
+            position=Window(
+                RowNumber(),
+                partition_by=[F("question")],
+                order_by=THREAD_ORDERS.get(reading.sort, OLDEST_FIRST),
+            ),
             section_size=Window(Count("pk"), partition_by=[F("question")]),
         )
         .filter(position__gt=first, position__lte=first + THREADS_PER_PAGE)
+        .order_by("position")
         .values_list("pk", "question_id", "section_size")
     )
     root_ids = []
@@ -178,7 +224,9 @@ def build_discussion(article, reading=Reading()):
             .in_threads("root_id", "thread_size")
             .order_by(*OLDEST_FIRST)
         )
-        for root in _threads(rows):
+        # Replies come oldest first; the threads themselves in the page's order.
+        place = {pk: index for index, pk in enumerate(root_ids)}
+        for root in sorted(_threads(rows), key=lambda root: place[root.pk]):
             sections[root.question_id].threads.append(root)
     return Discussion(reading, _in_order(sections), found)
 
@@ -206,6 +254,9 @@ def _node(row):
         visible=row["status"] == Comment.Status.APPROVED,
         card_html=row["card_html"],
         author_name=row["public_name"],
+        picked=row["picked_at"] is not None,
+        recommend_count=row["recommend_count"],
+        in_reply_to_id=row["in_reply_to_id"],
     )
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, Report
 from mistralnews.characters import (
     NEWLINES,
     has_bidi_controls,
@@ -119,9 +119,13 @@ class CommentForm(CommentTextForm):
             "body": {"required": "Please write your comment."},
         }
 
-    def __init__(self, *args, article, **kwargs):
+    def __init__(self, *args, article, staff=None, **kwargs):
+        """`staff`: the editor logged in, who posts as themselves: no name or email asked."""
         super().__init__(*args, **kwargs)
         self.article = article
+        self.staff = staff
+        if staff is not None:
+            del self.fields["author_name"], self.fields["author_email"]
         self.questions = {question.pk: question for question in article.question_list}
         self.fields["question"].choices = [("", "General discussion")] + [
             (pk, f"Question {number}: {question.text}")
@@ -135,6 +139,10 @@ class CommentForm(CommentTextForm):
         self.fields["question"].error_messages["invalid_choice"] = (
             "Please choose one of this article's questions."
         )
+
+    @property
+    def staff_name(self):
+        return staff_name(self.staff) if self.staff is not None else ""
 
     def clean_author_name(self):
         name = self.cleaned_data["author_name"].strip()
@@ -175,11 +183,19 @@ class CommentForm(CommentTextForm):
         """The comment, not saved yet: `comments.posting.post_comment` decides if it is."""
         comment = super().save(commit=False)
         comment.article = self.article
+        if self.staff is not None:
+            comment.author_name = staff_name(self.staff)
+            comment.author_email = self.staff.email
         if parent := self.cleaned_data["parent"]:
             comment.attach_to(parent)
         else:
             comment.question = self.cleaned_data["question"]
         return comment
+
+
+def staff_name(user):
+    """The name an editor's comments show: their full name, or else their username."""
+    return user.get_full_name() or user.get_username()
 
 
 REASON_HELP = "Shown to readers in the comment's place and in the public moderation log."
@@ -228,4 +244,60 @@ class CommentModerationForm(forms.ModelForm):
         removing = cleaned_data.get("decision") == ModerationEvent.Action.REMOVE
         if removing and cleaned_data.get("reason") == "":
             self.add_error("reason", REASON_REQUIRED)
+        return cleaned_data
+
+
+ILLEGAL_NEEDS = "A notice of illegal content needs this (EU Digital Services Act, Art. 16(2))."
+
+
+class ReportForm(forms.ModelForm):
+    """A reader's report of a comment. For illegal content it asks what a notice under the
+    Digital Services Act must hold: why the content is illegal, the notifier's name and email
+    (not for child sexual abuse material) and a statement of good faith; the exact location is
+    the comment itself."""
+
+    child_abuse = forms.BooleanField(
+        required=False,
+        label="It is child sexual abuse material (then your name and email are not needed)",
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "reason", "note", "explanation", "notifier_name", "notifier_email", "good_faith",
+        ]  # fmt: skip
+        labels = {
+            "reason": "Why are you reporting this comment?",
+            "note": "Anything the editors should know (optional)",
+            "explanation": "Illegal content: why is it illegal?",
+            "notifier_name": "Illegal content: your name",
+            "notifier_email": "Illegal content: your email",
+            "good_faith": "Illegal content: I am confident, in good faith, that what this "
+            "notice says is accurate and complete",
+        }
+        help_texts = {"notifier_email": "Never shown publicly; we write to it about the decision."}
+        widgets = {
+            "reason": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {"reason": {"required": "Please choose a reason."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["reason"].choices = Report.Reason.choices  # no empty choice
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("reason") != Report.Reason.ILLEGAL:
+            for name in ("explanation", "notifier_name", "notifier_email"):
+                cleaned_data[name] = ""
+            cleaned_data["good_faith"] = False
+            return cleaned_data
+        required = ["explanation", "good_faith"]
+        if not cleaned_data.get("child_abuse"):
+            required += ["notifier_name", "notifier_email"]
+        for name in required:
+            if not cleaned_data.get(name) and name not in self.errors:
+                self.add_error(name, ILLEGAL_NEEDS)
         return cleaned_data

@@ -31,6 +31,7 @@ class Event(StrEnum):
     EDITED = "edited"
     WITHDRAWN = "withdrawn"
     PICKED = "picked"
+    UNPICKED = "unpicked"
     REPORTED = "reported"
 
 
@@ -86,16 +87,24 @@ def announce(event, comments, **details):
 
 def article_counts():
     """The counts stored on an article, as expressions for the UPDATE that stores them: its
-    approved comments. Anything that writes comments in bulk stores them with these too."""
-    return {"comment_count": _approved_count("article")}
+    approved comments, the approved answers to its questions (threads' first comments) and
+    the approved comments its editors picked. Anything that writes comments in bulk stores
+    them with these too."""
+    return {
+        "comment_count": _approved_count("article"),
+        "answer_count": _approved_count("article", question__isnull=False, parent__isnull=True),
+        "pick_count": _approved_count("article", picked_at__isnull=False),
+    }
 
 
 def question_counts():
     """The counts stored on a discussion question, as expressions for the UPDATE that stores
-    them: its approved answers (threads' first comments) and the approved replies in them."""
+    them: its approved answers (threads' first comments), the approved replies in them and
+    the approved comments under it its editors picked."""
     return {
         "answer_count": _approved_count("question", parent__isnull=True),
         "reply_count": _approved_count("question", parent__isnull=False),
+        "pick_count": _approved_count("question", picked_at__isnull=False),
     }
 
 

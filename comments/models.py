@@ -45,8 +45,8 @@ class CommentQuerySet(models.QuerySet):
                 public_name=Case(When(Comment.VISIBLE, then="author_name"), default=Value(""))
             )
             .values(
-                "id", "parent_id", "question_id", "status", "card_html", "public_name",
-                *annotations,
+                "id", "parent_id", "in_reply_to_id", "question_id", "status", "card_html",
+                "public_name", "picked_at", "recommend_count", *annotations,
             )
         )  # fmt: skip
 
@@ -84,7 +84,33 @@ class Comment(models.Model):
         related_name="comments",
         help_text="The discussion question this comment's thread answers.",
     )
+    # The comment this reply answers. Usually its parent; past MAX_DEPTH a reply joins its
+    # parent's level (attach_to), and this keeps the comment actually answered.
+    in_reply_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    # When the editors picked it as one of the discussion's best (comments.curation); None if
+    # they have not.
+    picked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Posted by an editor logged in on the site: their display name and a "staff" badge. Only
+    # the session sets it; nothing a reader types does.
+    by_staff = models.BooleanField(default=False, editable=False)
+    # Readers' recommendations (comments.recommending), counted when one arrives or goes.
+    recommend_count = models.PositiveIntegerField(default=0, editable=False)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     author_name = models.CharField(max_length=80)
     author_email = models.EmailField(max_length=254, help_text="Never shown publicly.")
     body = models.TextField(max_length=5000, help_text="Markdown.")
@@ -167,7 +193,9 @@ class Comment(models.Model):
         return self.edited_at or self.created_at
 
     def attach_to(self, parent):
-        """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep."""
+        """Make this a reply to `parent`, in its thread and its question, at most MAX_DEPTH deep;
+        `in_reply_to` keeps `parent` where the depth moved the reply up."""
+        self.in_reply_to = parent
         if parent.depth >= MAX_DEPTH:
             parent = parent.parent
         self.parent = parent
@@ -194,6 +222,10 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_picked(self):
+        return self.picked_at is not None
 
 
 class CommentRevision(models.Model):
@@ -258,6 +290,11 @@ class ModerationEvent(models.Model):
         WITHDRAW = "withdraw", "Withdrawn by its author"
         # An editor's undo of a decision: the comment waits for moderation again.
         REOPEN = "reopen", "Returned to moderation"
+        # Curation, not moderation: the status stays (comments.curation).
+        PICK = "pick", "Picked by the editors"
+        UNPICK = "unpick", "Editors' pick withdrawn"
+        # By the site itself, when enough readers reported a comment (comments.reporting).
+        HOLD = "hold", "Held for review after readers' reports"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
@@ -265,9 +302,14 @@ class ModerationEvent(models.Model):
         Action.SPAM: Comment.Status.SPAM,
         Action.WITHDRAW: Comment.Status.WITHDRAWN,
         Action.REOPEN: Comment.Status.PENDING,
+        Action.HOLD: Comment.Status.PENDING,
     }
     # What only a comment's author does; the rest is editors' moderation.
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
+    # Actions that praise a comment: the public log shows them as such.
+    POSITIVE_ACTIONS = frozenset({Action.PICK})
+    # Editors' curation, which leaves the status as it is: not in RESULTING_STATUS.
+    CURATION_ACTIONS = frozenset({Action.PICK, Action.UNPICK})
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.
@@ -290,6 +332,75 @@ class ModerationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: comment {self.comment_id}"
+
+    @property
+    def is_positive(self):
+        return self.action in self.POSITIVE_ACTIONS
+
+
+class Recommendation(models.Model):
+    """A reader's recommendation of a comment. `reader` is the random id in the reader's signed
+    `recommender` cookie, set when they first recommend; no account, no name."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="recommendations")
+    reader = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader"], name="one_recommendation_each")
+        ]
+
+    def __str__(self):
+        return f"Recommendation of comment {self.comment_id}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no editor has decided on yet."""
+        return self.filter(decided_at__isnull=True)
+
+
+class Report(models.Model):
+    """A reader's report of a comment: why, and, for illegal content, what a notice under the
+    EU Digital Services Act (Art. 16(2)) must hold. Never public: editors see reports in the
+    desk; the outcome is logged like any moderation decision, without the reporter."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse or harassment"
+        OFF_TOPIC = "off-topic", "Off-topic"
+        MISINFORMATION = "misinformation", "Misinformation"
+        ILLEGAL = "illegal", "Illegal content"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(max_length=1000, blank=True)
+    # For illegal content (DSA Art. 16(2)): why it is illegal, who notifies, in good faith.
+    explanation = models.TextField(max_length=2000, blank=True)
+    notifier_name = models.CharField(max_length=80, blank=True)
+    notifier_email = models.EmailField(max_length=254, blank=True)
+    good_faith = models.BooleanField(default=False)
+    # HMAC of the reporter's network address: one report per network counts towards a hold.
+    ip_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When an editor decided on the comment after this report (comments.moderation).
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "ip_hash"],
+                condition=Q(decided_at__isnull=True),
+                name="one_open_report_per_network",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: comment {self.comment_id}"
 
 
 class VerifiedAddress(models.Model):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.lifecycle import Event, announce
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, Report
 
 POLICIES = {
     "first-time": "hold comments unless their address is verified in the browser they come "
@@ -29,6 +29,7 @@ EVENTS = {
     Action.SPAM: Event.MARKED_SPAM,
     Action.WITHDRAW: Event.WITHDRAWN,
     Action.REOPEN: Event.REOPENED,
+    Action.HOLD: Event.REPORTED,
 }
 # How long an editor may undo a decision from the queue (Action.REOPEN). Emails to a comment's
 # author about a decision must wait this long, and not go if it was undone.
@@ -83,10 +84,13 @@ def moderate(comments, action, moderator, reason=""):
         .exclude(status__in={status, Comment.Status.WITHDRAWN})
         .values_list("pk", flat=True)
     )
+    now = timezone.now()
+    if moderator is not None:
+        # An editor's decision answers the readers' reports, approving as it is included.
+        Report.objects.open().filter(comment__in=comments.values("pk")).update(decided_at=now)
     if not changing:
         return 0
     Comment.objects.filter(pk__in=changing).update(status=status, moderation_reason=reason)
-    now = timezone.now()
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
             comment_id=pk, action=action, reason=reason, moderator=moderator, created_at=now

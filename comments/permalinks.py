@@ -3,7 +3,7 @@ A comment's permalink, `/comments/<id>/`, redirects there; feeds and JSON-LD lin
 
 from django.db.models import Q
 
-from comments.discussion import GENERAL, THREADS_PER_PAGE
+from comments.discussion import DEFAULT_ORDER, GENERAL, THREADS_PER_PAGE
 from comments.models import Comment
 
 
@@ -27,6 +27,8 @@ def location(comment):
         .count()
     )
     page = earlier // THREADS_PER_PAGE + 1
-    if page == 1:
+    # Counted oldest first: an article sorted otherwise by default is asked for in that order.
+    sort = "" if comment.article.discussion_order == DEFAULT_ORDER else f"&sort={DEFAULT_ORDER}"
+    if page == 1 and not sort:
         return article_url + anchor
-    return f"{article_url}?question={comment.question_id or GENERAL}&page={page}{anchor}"
+    return f"{article_url}?question={comment.question_id or GENERAL}&page={page}{sort}{anchor}"

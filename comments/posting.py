@@ -59,12 +59,13 @@ class DuplicateComment(CommentRejected):
         super().__init__("You have already posted this comment here.")
 
 
-def post_comment(comment, author=None, **details):
+def post_comment(comment, author=None, *, staff=None, **details):
     """Store `comment` with the status the moderation policy gives it, or raise
     CommentRejected. Nothing is written when it is rejected: an address an editor blocked is
     refused, one they hold is held whatever the policy (AddressRule). `author`: the commenter
-    as their browser remembers them. `details` go with the announcement (what the author asked
-    for: `receipt=True`, a copy by email), with `verified_here`: the browser holds the
+    as their browser remembers them. `staff`: the editor logged in who posts it, as themselves
+    (a staff badge, published at once). `details` go with the announcement (what the author
+    asked for: `receipt=True`, a copy by email), with `verified_here`: the browser holds the
     address's verification (comments.receipts sends a copy only then).
 
     A comment whose address is verified in this browser counts against the address's own
@@ -98,9 +99,13 @@ def post_comment(comment, author=None, **details):
             own = verified_here or author.posted_within(limits.longest(limit))
             raise PostingTooFast(wait, own=own)
         comment.created_at = now
-        comment.status = moderation.initial_status(
-            comment, verified_here=verified_here, always_hold=always_hold
-        )
+        if staff is not None:
+            comment.by_staff, comment.author_user = True, staff
+            comment.status = Comment.Status.APPROVED
+        else:
+            comment.status = moderation.initial_status(
+                comment, verified_here=verified_here, always_hold=always_hold
+            )
         comment.save()
         announce(
             Event.POSTED,

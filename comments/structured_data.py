@@ -1,5 +1,6 @@
 """An article's discussion as schema.org items, joined to its NewsArticle JSON-LD."""
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Value, When
 
 from articles.structured_data import iso_datetime
@@ -25,10 +26,26 @@ def newest_comments(article):
             )
         )
         .only(
-            "id", "author_name", "created_at", "edited_at", "body_html", "parent_id", "question_id"
+            "id",
+            "author_name",
+            "created_at",
+            "edited_at",
+            "body_html",
+            "parent_id",
+            "question_id",
+            "by_staff",
         )
         .order_by("-created_at", "-id")[:JSON_LD_COMMENTS]
     )
+
+
+def author(comment):
+    """A comment's author as a schema.org Person; an editor's (posted as staff, which only
+    their session can do) a member of the site's organisation."""
+    person = {"@type": "Person", "name": comment.author_name}
+    if comment.by_staff:
+        person["memberOf"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    return person
 
 
 def discussion_json_ld(article, newest, url):
@@ -53,7 +70,7 @@ def discussion_json_ld(article, newest, url):
             "@type": "Comment",
             "@id": comment_id(comment.pk),
             "url": absolute_url(comment.get_absolute_url()),
-            "author": {"@type": "Person", "name": comment.author_name},
+            "author": author(comment),
             "dateCreated": iso_datetime(comment.created_at),
             "text": comment.excerpt,
         }

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 # Query parameters that select a shared copy of a page: each view reads the ones it uses and
-# keys its copy on their normalised values (the page number, the question a form answers);
-# any other parameter is ignored and gets the same copy.
-SHARED_QUERY = frozenset({"page", "question", "thread"})
+# keys its copy on their normalised values (the page number, the question a form answers, the
+# order a discussion is sorted in); any other parameter is ignored and gets the same copy.
+SHARED_QUERY = frozenset({"page", "question", "thread", "sort"})
 # Query parameters that make a page the reader's own.
 PER_READER_QUERY = frozenset({"reply_to"})
 
@@ -32,6 +32,9 @@ PENDING_COMMENTS_COOKIE = "pending_comments"
 # The signed cookie that remembers a commenter in their browser: name, email, the addresses
 # verified there, their comments (comments.commenters).
 COMMENTER_COOKIE = "commenter"
+# The signed cookie a reader gets when they first recommend a comment (comments.recommending).
+# No page shows anything of it: it keeps pages shared.
+RECOMMENDER_COOKIE = "recommender"
 # Cookies that make a page the reader's own, on every page: a logged-in editor's session
 # (editors see their own controls). A page that reads more of the reader's cookies names them
 # (the article page: their comments awaiting moderation, and what fills in their comment form).

@@ -3,11 +3,13 @@ one place that joins the articles and comments apps for readers; the page a reje
 comes back to is made by the same code as the page itself.
 
 The page shows the whole discussion's first threads, one page of one section
-(`?question=<pk or general>&page=<n>`) or one whole thread (`?thread=<id>`): see
+(`?question=<pk or general>&page=<n>`) or one whole thread (`?thread=<id>`), its threads sorted
+by `?sort=` (oldest, newest, picks; the article's own order by default): see
 comments/discussion.py. Which copy a reader gets follows freshness.pages: the shared page is
 cached under the article's version, the part of the discussion it shows and the question its
 form answers, with the reader's CSRF token filled in; a reply form or comments of the
-reader's own awaiting moderation make the page theirs alone.
+reader's own awaiting moderation make the page theirs alone, as a logged-in editor's session
+does (their page has Pick buttons, and their comment form posts as staff).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,7 +29,8 @@ from articles.models import Article, FormerSlug
 from clients.identity import client_hash
 from comments import editing, verification
 from comments.commenters import commenter, remember
-from comments.discussion import GENERAL, Reading, discussion_for
+from comments.curation import is_editor
+from comments.discussion import GENERAL, THREAD_ORDERS, Reading, discussion_for
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
 from comments.pending import pending_comments, remember_pending
@@ -67,26 +71,77 @@ def _question(article, value):
     return pk if pk in {question.pk for question in article.question_list} else None
 
 
+def _sort(article, query):
+    """The order `?sort=` names, or the article's own."""
+    sort = query.get("sort")
+    return sort if sort in THREAD_ORDERS else article.discussion_order
+
+
 def _reading(article, query):
-    """The part of the discussion the query names: a thread, a page of a section, or all."""
+    """The part of the discussion the query names: a thread, a page of a section, or all, and
+    the order of its threads."""
     if "thread" in query:
         return Reading(thread=_small_id(query["thread"]) or 0)
+    sort = _sort(article, query)
     if "page" not in query:
-        return Reading()
+        return Reading(sort=sort)
     section = (
         GENERAL if query.get("question") == GENERAL else _question(article, query.get("question"))
     )
     page = _small_id(query["page"])
     if section is None or page is None:
         return Reading(section=GENERAL, page=0)  # names nothing: not found
-    return Reading(section=section, page=page)
+    return Reading(section=section, page=page, sort=sort)
+
+
+def _sort_links(article, reading):
+    """The links that sort the discussion the page shows, each (label, URL, current): the
+    article's own order needs no `?sort=`; a page of one section starts again at its first."""
+    if reading.thread is not None:
+        return []
+    links = []
+    for sort, label in article.DiscussionOrder.choices:
+        query = QueryDict(mutable=True)
+        if not reading.whole:
+            query.update({"question": reading.section, "page": 1})
+        if sort != article.discussion_order:
+            query["sort"] = sort
+        address = article.get_absolute_url() + (f"?{query.urlencode()}" if query else "")
+        links.append((label, f"{address}#discussion", sort == reading.sort))
+    return links
 
 
 def _replying_to(article, parent):
     """The visible comment a reply form answers, if `parent` names one of this article's."""
     if (pk := _small_id(parent)) is None:
         return None
-    return Comment.objects.visible().filter(article=article, pk=pk).only("author_name").first()
+    return (
+        Comment.objects.visible()
+        .filter(article=article, pk=pk)
+        .only("author_name", "body_html", "created_at")
+        .first()
+    )
+
+
+def _placed(pending, discussion):
+    """The reader's comments awaiting moderation split in two: those shown at the foot of the
+    discussion, and, by parent, the replies shown under their parent because the page shows
+    it (`discussion()` gives the page's part of the discussion)."""
+    if not any(comment.parent_id for comment in pending):
+        return pending, {}
+    shown = set()
+    nodes = [node for section in discussion().sections for node in section.threads]
+    while nodes:
+        node = nodes.pop()
+        shown.add(node.pk)
+        nodes.extend(node.replies)
+    foot, under = [], {}
+    for comment in pending:
+        if comment.parent_id in shown:
+            under.setdefault(comment.parent_id, []).append(comment)
+        else:
+            foot.append(comment)
+    return foot, under
 
 
 def render_article_page(request, article, *, form=None, preview=False, csrf_token=None, **kwargs):
@@ -95,6 +150,7 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
     answering `?question=` or replying to `?reply_to=` when those name one of this article's.
     `csrf_token`: the placeholder a shared copy is made with."""
     can_post = article.accepts_comments and not preview
+    staff = request.user if is_editor(request.user) else None
     reading = _reading(article, request.GET)
     if not reading.whole and not discussion_for(article, reading).found:
         raise Http404("No such part of the discussion.")
@@ -111,7 +167,7 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         }
         if (question := _question(article, request.GET.get("question"))) is not None:
             initial["question"] = question
-        form = CommentForm(article=article, initial=initial)
+        form = CommentForm(article=article, initial=initial, staff=staff)
     else:
         replying_to = _replying_to(article, form["parent"].value())
     pending = pending_comments(request, article)
@@ -124,6 +180,11 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         "preview": preview,
         "can_post": can_post,
         "reading": reading,
+        "sort_links": _sort_links(article, reading),
+        # Carried by the links to a section's other pages.
+        "sort_param": "" if reading.sort == article.discussion_order else reading.sort,
+        "can_pick": staff is not None and not preview,
+        "staff_author": staff,
         "discussion": SimpleLazyObject(lambda: discussion_for(article, reading)),
         "newest_comments": SimpleLazyObject(lambda: newest_comments(article)),
         "form": form,
@@ -131,13 +192,20 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
         # content), so the shared page stays shared; it posts to notices.views.follow.
         "follow_form": FollowForm(article=article) if can_post else None,
         "replying_to": replying_to,
-        "pending_comments": pending,
         # {pk: editable} of the reader's own comments in the discussion: their edit and
         # withdraw links are added as the threads are assembled (comments.rendering).
         "own_comments": {
             pk: mine.editable for pk, mine in own.items() if mine.status == Comment.Status.APPROVED
         },
     }
+    context["pending_comments"], context["pending_replies"] = _placed(
+        pending, lambda: discussion_for(article, reading)
+    )
+    # The cached discussion holds them: one copy per set of a reader's own comments, whose
+    # ids only that reader's signed cookie names.
+    context["pending_key"] = sorted(
+        reply.pk for replies in context["pending_replies"].values() for reply in replies
+    )
     if csrf_token is not None:
         context["csrf_token"] = csrf_token
     return TemplateResponse(request, PREVIEW_TEMPLATE if preview else TEMPLATE, context, **kwargs)
@@ -208,23 +276,26 @@ def _post(request, slug):
     if not article.accepts_comments:
         raise PermissionDenied("Comments are closed on this article.")
 
-    form = CommentForm(request.POST, article=article)
+    staff = request.user if is_editor(request.user) else None
+    form = CommentForm(request.POST, article=article, staff=staff)
     status, headers = 400, {}
     author = commenter(request)
     if form.is_valid():
         comment = form.build_comment()
         comment.ip_hash = client_hash(request)
         try:
-            post_comment(comment, author, receipt=form.cleaned_data["send_receipt"])
+            post_comment(comment, author, receipt=form.cleaned_data["send_receipt"], staff=staff)
         except CommentRejected as rejection:
             form.add_error(None, rejection.message)
             status = rejection.status
             if isinstance(rejection, PostingTooFast):
                 headers["Retry-After"] = str(rejection.retry_after)
         else:
+            response = HttpResponseRedirect(location(comment), status=303)
+            if staff is not None:  # the session says who they are: no verification, no cookie
+                return response
             if not is_verified_here(author, comment.author_email):
                 verification.offer(comment, comment.ip_hash)
-            response = HttpResponseRedirect(location(comment), status=303)
             if comment.status == Comment.Status.PENDING:
                 remember_pending(response, request, comment)
             remember(response, request, author.after_posting(comment))

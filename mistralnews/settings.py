@@ -200,7 +200,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
+# The time zone of the times readers see, labelled (an IANA name such as Europe/Paris; Django
+# refuses to start with an unknown one). Comment cards keep the zone they were made in.
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -419,6 +421,12 @@ COMMENTS_VERIFICATION_ADDRESS_LIMIT = env.str(
 COMMENTS_VERIFICATION_NETWORK_LIMIT = env.str(
     "COMMENTS_VERIFICATION_NETWORK_LIMIT", default="20/24h"
 )
+# Recommendations (and taking them back) per client network (comments/recommending.py).
+COMMENTS_RECOMMEND_LIMIT = env.str("COMMENTS_RECOMMEND_LIMIT", default="10/1m,60/24h")
+# Reports per client network, and the reports from different networks that hold a comment
+# until an editor decides (comments/reporting.py).
+COMMENTS_REPORT_LIMIT = env.str("COMMENTS_REPORT_LIMIT", default="5/10m,20/24h")
+COMMENTS_REPORT_HOLD = env.int("COMMENTS_REPORT_HOLD", default=3)
 
 # Notices (notices/, docs/notices.md). Replies to one comment that arrive within this many
 # minutes of the first are sent together, in one email; 0 sends each reply at once.

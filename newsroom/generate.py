@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.models import Article, Category, DiscussionQuestion, TaggedArticle
+from articles.models import Article, Category, DiscussionQuestion, TaggedArticle, question_count
 from clients.identity import client_hash
 from comments.cards import render_card
 from comments.lifecycle import article_counts, question_counts
@@ -579,7 +579,10 @@ class Build:
         """The stored counts, as comments.lifecycle keeps them, and every version renewed."""
         first_article = self.articles[0].pk if self.articles else next_id(Article)
         renew(
-            Article.objects.filter(pk__gte=first_article), lists=[ARTICLE_LISTS], **article_counts()
+            Article.objects.filter(pk__gte=first_article),
+            lists=[ARTICLE_LISTS],
+            question_count=question_count(),
+            **article_counts(),
         )
         DiscussionQuestion.objects.filter(pk__gte=self.first_question).update(**question_counts())
 

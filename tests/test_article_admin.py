@@ -33,6 +33,7 @@ def article_form_data(article=None, **changes):
         "category": str(article.category_id) if article else "",
         "tags": ", ".join(article.tags.names()) if article else "",
         "comments_open": "on",
+        "discussion_order": article.discussion_order if article else "oldest",
         "questions-TOTAL_FORMS": str(len(questions)),
         "questions-INITIAL_FORMS": str(len(questions)),
         "questions-MIN_NUM_FORMS": "0",

@@ -379,7 +379,7 @@ def test_no_shared_copy_ever_holds_the_authors_links(author, mistral):
     author.get(mistral.get_absolute_url())  # and the author's again, after it
 
     mistral.refresh_from_db()
-    fragment = cache.get(fragment_key("discussion", mistral, True, Reading()))
+    fragment = cache.get(fragment_key("discussion", mistral, True, Reading(), False, []))
     key = page_key("article", mistral.pk, mistral.version, None, Reading(), True)
     chunks, _ = cache.get(key)
     shared = b"".join(chunks).decode()

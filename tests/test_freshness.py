@@ -17,6 +17,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from comments import editing
+from comments.curation import pick, unpick
 from comments.models import Comment, ModerationEvent
 from comments.moderation import moderate
 from comments.posting import post_comment
@@ -85,6 +86,8 @@ PUBLIC_CHANGES = {
     ),
     "comment withdrawn by its author": lambda a, h: editing.withdraw(h["visible"].get()),
     "approval undone": lambda a, h: moderate(h["visible"], Action.REOPEN, h["editor"]),
+    "comment picked": lambda a, h: pick(h["visible"], h["editor"]),
+    "editors' pick withdrawn": lambda a, h: unpick(h["picked"], h["editor"]),
     "question edited": lambda a, h: _edit(h["question"], text="Is sovereignty worth it?"),
     "question added": lambda a, h: a.questions.create(text="A third question?", position=3),
     "question deleted": lambda a, h: h["question"].delete(),
@@ -108,6 +111,8 @@ def _edit(row, **fields):
 def helpers(mistral, make_comment, editor, settings):
     settings.COMMENTS_MODERATION = "open"
     settings.COMMENTS_RATE_LIMIT = "off"
+    picked = Comment.objects.filter(pk=make_comment(mistral, body="Picked.").pk)
+    pick(picked, editor)
     return {
         "editor": editor,
         "question": mistral.questions.first(),
@@ -116,6 +121,7 @@ def helpers(mistral, make_comment, editor, settings):
             pk=make_comment(mistral, status=Comment.Status.PENDING, body="Waiting.").pk
         ),
         "visible": Comment.objects.filter(pk=make_comment(mistral, body="Shown for now.").pk),
+        "picked": picked,
     }
 
 
@@ -277,8 +283,8 @@ def test_text_in_a_comment_never_becomes_a_readers_csrf_token(mistral, open_comm
     token = TOKEN.search(html)[1]
 
     assert f"Sneaky: {lookalikes}" in html
-    forms = html.count('name="csrfmiddlewaretoken"')  # the comment form, the follow form
-    assert forms == 2
+    forms = html.count(f'name="csrfmiddlewaretoken" value="{token}"')
+    assert forms == 3, "the comment form's, the follow form's and the recommend form's"
     assert html.count(token) == forms, "the token is in the forms and nowhere else"
 
 
@@ -298,6 +304,8 @@ RENEWS_NOTHING = {
     "notices/sending.py:send_replies": "notices sent are on no page",
     "notices/sending.py:send_follow_digest": "notices sent are on no page",
     "notices/stopping.py:unsubscribe": "a comment's notice opt-ins are never on a page",
+    "comments/recommending.py:toggle": "a recommendation count shows as of the page's making: "
+    "recommending must not throw away everyone's cached page",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}

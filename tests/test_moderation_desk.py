@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment, ModerationEvent
@@ -114,12 +115,12 @@ def test_approve_writes_an_event_per_changed_comment(editor_client, editor, mist
     assert "2 comments approved. 1 already was." in editor_client.get(QUEUE).content.decode()
 
 
-def test_approving_a_first_comment_lets_the_author_post_freely(
-    client, editor_client, mistral, settings
-):
+def test_approving_a_first_comment_lets_the_author_post_freely(editor, mistral, settings):
     settings.COMMENTS_MODERATION = "first-time"
     settings.COMMENTS_RATE_LIMIT = settings.COMMENTS_ADDRESS_RATE_LIMIT = "off"
-    verify_in(client, "camille@example.com")  # the author's own browser
+    client, editor_client = Client(), Client()  # the author's browser, and the editor's
+    editor_client.force_login(editor)
+    verify_in(client, "camille@example.com")
     client.post(comments_url(mistral), comment_form_data(body="My first comment."))
     first = Comment.objects.get()
     assert first.status == Status.PENDING

@@ -1,19 +1,10 @@
 """Comments can be edited by their authors: the time of the last edit, which the card shows
 ("edited", with its time), and the versions an edit replaced, kept for editors. The cards are
-made again with the new template (unedited comments' cards come out as they were)."""
+made again with the new template by 0011_curation, the last migration to change them."""
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
-
-from comments.cards import render_all_cards
-
-
-def make_cards(apps, schema_editor):
-    render_all_cards(
-        apps.get_model("comments", "Comment").objects.all(),
-        apps.get_model("articles", "Article").objects.all(),
-    )
 
 
 class Migration(migrations.Migration):
@@ -43,5 +34,4 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['comment', 'replaced_at'], name='comment_revision_idx')],
             },
         ),
-        migrations.RunPython(make_cards, migrations.RunPython.noop),
     ]
