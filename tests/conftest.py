@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,9 +112,12 @@ def editor(db):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def editor_client(editor):
+    """A browser logged in as the editor: a Client of its own, so that a test's `client`
+    stays a reader's."""
+    browser = Client()
+    browser.force_login(editor)
+    return browser
 
 
 @pytest.fixture(autouse=True)

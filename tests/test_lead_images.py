@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from PIL import Image
 
 from articles.models import Article
@@ -297,13 +298,14 @@ def test_variants_made_for_an_image_replaced_meanwhile_are_thrown_away(
 
 
 def test_the_article_page_costs_the_same_queries_with_an_image(
-    editor_client, client, make_article, page_cache_off, django_assert_num_queries
+    editor_client, make_article, page_cache_off, django_assert_num_queries
 ):
     article = make_article()
     upload(editor_client, article, photo())
+    reader = Client()  # editor_client is the `client` fixture, logged in
 
     with django_assert_num_queries(6):  # as tests/test_pages.py counts it without an image
-        response = client.get(article.get_absolute_url())
+        response = reader.get(article.get_absolute_url())
     assert "<figure" in response.content.decode()
 
 
