@@ -15,15 +15,12 @@ from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from comments.models import Comment
 
@@ -197,30 +194,23 @@ def build_discussion(article, reading=Reading()):
         root_ids.append(pk)
     found = reading.whole or reading.page == 1 or bool(root_ids)
     if root_ids:
-        # Each thread's first comments, then the cards of all of them in one read.
-        shown_replies = (
-            Comment.objects.filter(root__in=root_ids)
-            .holding_a_place()
-            .annotate(rank=Window(RowNumber(), partition_by=[F("root")], order_by=OLDEST_FIRST))
-            .filter(rank__lt=SHOWN_PER_THREAD)
-            .values("pk")
-        )
-        thread_size = (
-            Comment.objects.filter(root=OuterRef("pk"))
-            .holding_a_place()
-            .order_by()
-            .values("root")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        # The threads' comments, the first few of each kept by their rank in the thread (the
+        # root first), with the thread's size. Found by their roots and the article, which
+        # both databases read by an index (an OR with a subquery made PostgreSQL read every
+        # comment, and SQLite, without statistics, reads every approved one for want of the
+        # article).
+        thread = Coalesce("root", "pk")
         rows = (
-            Comment.objects.filter(Q(pk__in=root_ids) | Q(pk__in=shown_replies))
+            comments.filter(Q(pk__in=root_ids) | Q(root__in=root_ids))
             .annotate(
-                thread_size=Case(
-                    When(parent__isnull=True, then=Subquery(thread_size)),
-                    output_field=IntegerField(),
-                )
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[thread],
+                    order_by=[F("root").asc(nulls_first=True), *OLDEST_FIRST],
+                ),
+                thread_size=Window(Count("pk"), partition_by=[thread]),
             )
+            .filter(rank__lte=SHOWN_PER_THREAD)
             .in_threads("root_id", "thread_size")
             .order_by(*OLDEST_FIRST)
         )
@@ -238,7 +228,7 @@ def _threads(rows):
     for row in rows:
         node = nodes[row["id"]] = _node(row)
         if row["root_id"] is None:
-            node.unshown = max(0, (row.get("thread_size") or 0) - (SHOWN_PER_THREAD - 1))
+            node.unshown = max(0, (row.get("thread_size") or 0) - SHOWN_PER_THREAD)
             roots.append(node)
         else:
             # A reply whose parent holds no place (spam without replies) joins the thread's root.
