@@ -145,7 +145,9 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            models.Index(
+                fields=["article", "status", "created_at", "id"], name="comment_thread_idx"
+            ),
             # A section of a discussion (a question, or the general one) pages by its threads.
             models.Index(
                 fields=["article", "question", "created_at"],
