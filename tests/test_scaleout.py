@@ -12,6 +12,7 @@ import redis
 from django.db import connection
 
 from comments.models import Comment
+from comments.verification import verification_url
 from tests import servers
 from tests.conftest import comment_form_data
 
@@ -119,13 +120,18 @@ def post_comment(browser, server, article, **fields):
 
 
 def test_a_comment_posted_through_a_is_on_the_page_served_by_b_at_once(
-    two_servers, mistral, make_comment
+    two_servers, mistral, make_comment, settings
 ):
     a, b = two_servers
     make_comment(mistral, author_email="camille@example.com")  # approved before: published
     article_on_b = b + mistral.get_absolute_url()
     reader = Browser("198.51.100.1")
     assert "Posted through A." not in reader.get(article_on_b)[2]
+    # Under first-time, her next comment is published at once from a browser holding her
+    # address's verification: the link is signed with the servers' key, followed on A.
+    settings.SECRET_KEY = SECRET
+    link = urllib.parse.urlsplit(verification_url("camille@example.com", mistral))
+    assert reader.post_form(a + link.path, a + link.path, {})[0] == 200
 
     status, headers, _ = post_comment(reader, a, mistral, body="Posted through A.")
 
