@@ -64,8 +64,8 @@ def site_env(database, static_root, **variables):
     )
 
 
-def run(*command, env):
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+def run(*command, env, capture=True):
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")
     return result.stdout

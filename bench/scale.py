@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import gunicorn, site_env, worker_rss_mb  # noqa: E402
+from bench.run import gunicorn, manage, run, site_env, worker_rss_mb  # noqa: E402
 
 DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 SEED_COMMENTS = 200
@@ -52,17 +52,6 @@ BUDGETS = {
     "hot article": (60, 8, 250 * KB),
     "desk": (300, None, 200 * KB),
 }
-
-
-def run(*command, env, capture=True):
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True)
-    if result.returncode != 0:
-        sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
-
-
-def manage(*args, env):
-    return run(sys.executable, "manage.py", *args, env=env)
 
 
 def build_newsroom(env, size):
