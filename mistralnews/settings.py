@@ -273,13 +273,22 @@ if MEDIA_S3_BUCKET:
             "then finds credentials itself: AWS_* variables, a profile, an instance role)."
         )
     MEDIA_URL = f"{_public}/"
+    from botocore.config import Config as _BucketClientConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_S3_BUCKET,
             "endpoint_url": _endpoint or None,
             "region_name": _region or None,
-            "addressing_style": "path" if _endpoint else None,
+            "client_config": _BucketClientConfig(
+                s3={"addressing_style": "path" if _endpoint else "auto"},
+                # An upload in the desk holds a web worker: a bucket that does not answer
+                # fails it in seconds, not after boto3's minutes of waiting and retrying.
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
             **({"access_key": _access_key, "secret_key": _secret_key} if _access_key else {}),
             # A file's URL is MEDIA_URL and its name: made without signing a request, and
             # public, as the bucket's policy makes its files (docs/operations.md).

@@ -344,8 +344,12 @@ def test_backup_says_the_files_are_in_the_bucket_and_leaves_them_there(
     assert stored_objects(bucket) == ["lead-images/photo.jpg"]
 
 
-def test_restoring_a_backup_from_disk_uploads_its_files_into_the_bucket(bucket, tmp_path):
+def test_restoring_a_backup_from_disk_uploads_its_files_into_the_bucket(
+    bucket, tmp_path, monkeypatch, settings
+):
     snapshot = tmp_path / "backup.sqlite3"
+    snapshot.write_bytes(b"db")
+    monkeypatch.setattr("snapshots.database.restore", lambda path: None)
     bucket.put_object(Bucket=BUCKET, Key="lead-images/newer.jpg", Body=b"kept as it is")
     with tarfile.open(media.archive_path(snapshot), "w") as archive:
         for name, data in [
@@ -356,8 +360,14 @@ def test_restoring_a_backup_from_disk_uploads_its_files_into_the_bucket(bucket, 
             member.size = len(data)
             archive.addfile(member, BytesIO(data))
 
-    assert media.restore(snapshot) == 1
+    out = StringIO()
 
+    call_command("restore_database", str(snapshot), "--no-input", stdout=out)
+
+    assert (
+        f"Uploaded 1 files of {media.archive_path(snapshot)} into the bucket at "
+        f"{settings.MEDIA_URL} (those it did not have)."
+    ) in out.getvalue()
     assert stored_objects(bucket) == ["lead-images/newer.jpg", "lead-images/photo.jpg"]
     newer = bucket.get_object(Bucket=BUCKET, Key="lead-images/newer.jpg")["Body"].read()
     assert newer == b"kept as it is"
