@@ -44,7 +44,10 @@ def free_port():
 def production_env(**variables):
     """The environment of a production process: this one's, less every setting of ours, with
     email going nowhere unless `variables` say otherwise."""
-    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
+    ours = (
+        "DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL",
+        "MEDIA_S3_",
+    )  # fmt: skip
     clean = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
     return {
         **clean,
