@@ -22,9 +22,10 @@ WEB_CONCURRENCY ?= 2
 	test-scaleout test-load load e2e install-chromium install-java backup restore install-redis \
 	test-nginx install-nginx fixture mutate mutate-limits clean
 
-# What serving the site needs (make run, serve, backup, restore), and the developer toolchain
-# on top of it for everything else.
-install-site: $(VENV)/.installed-site
+# What serving the site needs (make run, serve, backup, restore), with the s3 extra when the
+# lead images are kept in a bucket (MEDIA_S3_BUCKET), and the developer toolchain on top of it
+# for everything else.
+install-site: $(VENV)/.installed-site $(if $(MEDIA_S3_BUCKET),$(VENV)/.installed-s3)
 install: $(VENV)/.installed
 
 $(PY):
@@ -35,9 +36,13 @@ $(VENV)/.installed-site: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-s3: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[s3]'
+	touch $@ $(VENV)/.installed-site
+
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@ $(VENV)/.installed-site
+	touch $@ $(VENV)/.installed-site $(VENV)/.installed-s3
 
 # The development server, the task worker (emails printed here) and the periodic jobs together;
 # Ctrl-C stops all three (scripts/together.sh).

@@ -324,15 +324,20 @@ class Article(Versioned):
 
     def images_from_other_sites(self):
         """The addresses of images in the body that are not on this site (SITE_URL, or a
-        path): the Content-Security-Policy blocks them, so they would show broken."""
-        # MEDIA_URL is a path, or the bucket's address when uploads are stored in one.
-        origins = map(urlsplit, [settings.SITE_URL, settings.MEDIA_URL])
-        ours = {(origin.scheme, origin.netloc) for origin in origins}
+        path) nor in its media bucket (MEDIA_URL, when it is an address): the
+        Content-Security-Policy blocks them, so they would show broken."""
+        site = urlsplit(settings.SITE_URL)
+        bucket = settings.MEDIA_URL if urlsplit(settings.MEDIA_URL).netloc else None
         outside = []
         for source in image_sources(self._rendered_body()):
             parts = urlsplit(source)
-            if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) not in ours:
-                outside.append(source)
+            if not (parts.scheme or parts.netloc):
+                continue
+            if (parts.scheme, parts.netloc) == (site.scheme, site.netloc):
+                continue
+            if bucket and source.startswith(bucket):
+                continue
+            outside.append(source)
         return outside
 
     def _rendered_body(self):

@@ -7,7 +7,9 @@ start.
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -221,6 +223,86 @@ STORAGES = {
     # far-future cache headers. With DJANGO_DEBUG=1 the source files are served as they are.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Or in an S3-compatible bucket (django-storages, the `s3` extra), which every app server and
+# task worker share; readers fetch the files from its public address (MEDIA_URL), which the
+# Content-Security-Policy below then allows for images. docs/operations.md has the rest.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    if not (find_spec("storages") and find_spec("boto3")):
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET is set, but django-storages and boto3 are not installed: install "
+            "the site with its s3 extra (pip install -e '.[s3]'; make serve does it for you)."
+        )
+    _endpoint = env.str("MEDIA_S3_ENDPOINT_URL", default="").rstrip("/")
+    _region = env.str("MEDIA_S3_REGION", default="")
+    # The operator's own domain (or CDN) for the bucket, else the bucket's address at the
+    # endpoint (path-style, which every S3-compatible service answers), else AWS's.
+    _public = env.str("MEDIA_S3_PUBLIC_URL", default="").rstrip("/")
+    if not _public and _endpoint:
+        _public = f"{_endpoint}/{MEDIA_S3_BUCKET}"
+    elif not _public and _region:
+        _public = f"https://{MEDIA_S3_BUCKET}.s3.{_region}.amazonaws.com"
+    elif not _public:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_BUCKET needs MEDIA_S3_ENDPOINT_URL (an S3-compatible service), "
+            "MEDIA_S3_REGION (AWS) or MEDIA_S3_PUBLIC_URL to say where the bucket is."
+        )
+    _public_parts = urlsplit(_public)
+    if (
+        _public_parts.scheme not in ("http", "https")
+        or not _public_parts.hostname
+        or "@" in _public_parts.netloc
+        or _public_parts.query
+        or _public_parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"The media bucket's public address {_public!r} (MEDIA_S3_PUBLIC_URL, or "
+            "MEDIA_S3_ENDPOINT_URL and the bucket) must be http(s)://host[/path], without a "
+            "user, query or fragment."
+        )
+    if urlsplit(SITE_URL).scheme == "https" and _public_parts.scheme != "https":
+        raise ImproperlyConfigured(
+            f"The media bucket's public address {_public!r} must use https, as the site does: "
+            "browsers do not show plain-http images on an https page."
+        )
+    _access_key = env.str("MEDIA_S3_ACCESS_KEY_ID", default="")
+    _secret_key = env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="")
+    if bool(_access_key) != bool(_secret_key):
+        raise ImproperlyConfigured(
+            "Set both MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY, or neither (boto3 "
+            "then finds credentials itself: AWS_* variables, a profile, an instance role)."
+        )
+    MEDIA_URL = f"{_public}/"
+    from botocore.config import Config as _BucketClientConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "client_config": _BucketClientConfig(
+                s3={"addressing_style": "path" if _endpoint else "auto"},
+                # An upload in the desk holds a web worker: a bucket that does not answer
+                # fails it in seconds, not after boto3's minutes of waiting and retrying.
+                connect_timeout=5,
+                read_timeout=20,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+            **({"access_key": _access_key, "secret_key": _secret_key} if _access_key else {}),
+            # A file's URL is MEDIA_URL and its name: made without signing a request, and
+            # public, as the bucket's policy makes its files (docs/operations.md).
+            "custom_domain": _public_parts.netloc + _public_parts.path,
+            "url_protocol": f"{_public_parts.scheme}:",
+            "querystring_auth": False,
+            # An upload never replaces a stored file (a taken name gets a suffix, as on disk),
+            # so browsers may keep a file 30 days, as nginx lets them keep local ones.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+            # No x-amz-acl header: the bucket policy decides, unless a service needs one.
+            "default_acl": env.str("MEDIA_S3_ACL", default="") or None,
+        },
+    }
 
 # HTTPS. Behind a proxy that terminates TLS, trust its X-Forwarded-Proto header
 # (DJANGO_SECURE_PROXY_SSL_HEADER=1), or Django takes its requests for plain HTTP (redirect
@@ -282,7 +364,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # And the media bucket's address, when uploads are kept in one.
+        "img-src": [SELF, *([MEDIA_URL] if MEDIA_S3_BUCKET else [])],
         # The site's own scripts may fetch from it (and tools may read robots.txt).
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -1,5 +1,6 @@
 """Real servers for the tests and benchmarks that need them: redis-server, gunicorn, nginx, an
-SMTP server and the task worker, on loopback only, and fresh databases for them.
+SMTP server, the task worker and an S3-compatible server (moto's), on loopback only, and fresh
+databases for them.
 
 Each server is started on a free 127.0.0.1 port, waited for with a bounded timeout, and
 stopped by its process id.
@@ -43,7 +44,10 @@ def free_port():
 def production_env(**variables):
     """The environment of a production process: this one's, less every setting of ours, with
     email going nowhere unless `variables` say otherwise."""
-    ours = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL")
+    ours = (
+        "DJANGO_", "DATABASE_URL", "REDIS_URL", "COMMENTS_", "EMAIL_URL", "DEFAULT_FROM_EMAIL",
+        "MEDIA_S3_",
+    )  # fmt: skip
     clean = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
     return {
         **clean,
@@ -154,6 +158,34 @@ def redis_server(binary, folder):
 
     try:
         _wait_until(answers, process, "redis-server", log_path)
+        yield url
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def s3_server(folder):
+    """moto's S3-compatible server, keeping its buckets in memory; yields its endpoint URL.
+    Any access key is accepted; POST /moto-api/reset empties it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = folder / "s3.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def answers():
+        try:
+            with urllib.request.urlopen(f"{url}/moto-api/data.json", timeout=1):
+                return True
+        except OSError:
+            return False
+
+    try:
+        _wait_until(answers, process, "moto's S3 server", log_path)
         yield url
     finally:
         _stop(process)

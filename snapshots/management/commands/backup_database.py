@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Write a consistent snapshot of the database while the site keeps serving: SQLite's "
         "online backup, or pg_dump's custom format on PostgreSQL, and the uploaded images beside "
-        "it (FILE.media.tar). Without FILE it goes into backups/, named by the time (UTC)."
+        "it (FILE.media.tar) unless they are kept in a bucket. Without FILE it goes into "
+        "backups/, named by the time (UTC)."
     )
 
     def add_arguments(self, parser):
@@ -29,8 +30,16 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             database.back_up(path)
             # After the database: every file a row of the snapshot names exists by then.
-            archive, count = media.back_up(path)
+            media_backup = media.back_up(path)
         except database.SnapshotError as error:
             raise CommandError(error) from error
         self.stdout.write(f"Backed up the database to {path} ({path.stat().st_size:,} bytes).")
-        self.stdout.write(f"Backed up {count:,} uploaded files to {archive}.")
+        if media_backup is None:
+            self.stdout.write(
+                f"Uploaded files are kept in the bucket at {settings.MEDIA_URL}, not on this "
+                'machine: back them up there (docs/operations.md, "Media on an S3-compatible '
+                'bucket").'
+            )
+        else:
+            archive, count = media_backup
+            self.stdout.write(f"Backed up {count:,} uploaded files to {archive}.")

@@ -1,7 +1,9 @@
 import tarfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousOperation
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -42,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(error) from error
         try:
             restored = media.restore(path)
-        except (OSError, tarfile.TarError) as error:
+        except (OSError, tarfile.TarError, SuspiciousOperation) as error:
             raise CommandError(
                 f"Restored the database, but not the uploaded files: {error}"
             ) from error
@@ -52,5 +54,10 @@ class Command(BaseCommand):
         if restored is None:
             missing = media.archive_path(path)
             self.stdout.write(f"No uploaded files to restore ({missing} is missing).")
+        elif media.local_folder() is None:
+            self.stdout.write(
+                f"Uploaded {restored:,} files of {media.archive_path(path)} into "
+                f"the bucket at {settings.MEDIA_URL} (those it did not have)."
+            )
         else:
             self.stdout.write(f"Restored {restored:,} uploaded files into the media folder.")
