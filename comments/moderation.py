@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.checks import Error, register
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from comments.lifecycle import Event, announce
@@ -78,8 +78,8 @@ def moderate(comments, action, moderator, reason=""):
     author withdrew, no editor brings back.
 
     An editor's approval, removal or spam verdict answers the comments' open reports, an
-    approval of a comment that is public already included (announced as KEPT); their undo
-    (REOPEN) opens again the reports it answered, within UNDO_WINDOW."""
+    approval of a comment that is public already included (announced as KEPT); its undo
+    (REOPEN) opens again the reports it answered."""
     action = Action(action)
     status = ModerationEvent.RESULTING_STATUS[action]
     reason = reason.strip()
@@ -99,7 +99,7 @@ def moderate(comments, action, moderator, reason=""):
             kept = list(answered.exclude(comment__in=changing).values_list("comment", flat=True))
         answered.update(decided_at=now, decision=action)
     elif moderator is not None and action == Action.REOPEN:
-        reopen_reports(Comment.objects.filter(pk__in=changing), since=now - UNDO_WINDOW)
+        reopen_reports(Comment.objects.filter(pk__in=changing))
     if kept:
         announce(Event.KEPT, Comment.objects.filter(pk__in=kept))
     if not changing:
@@ -115,13 +115,18 @@ def moderate(comments, action, moderator, reason=""):
     return len(changing)
 
 
-def reopen_reports(comments, since):
-    """Open again the reports on `comments` that an editor's decision after `since` answered
-    (that decision is being undone), but for a network that has reported the comment again."""
+def reopen_reports(comments):
+    """Open again the reports on `comments` that their latest decision answered (it is being
+    undone), but for a network that has reported the comment again since."""
+    latest = (
+        ModerationEvent.objects.filter(comment=OuterRef("comment"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
     reported_again = Report.objects.open().filter(
         comment=OuterRef("comment"), ip_hash=OuterRef("ip_hash")
     )
-    Report.objects.filter(comment__in=comments, decided_at__gte=since).exclude(
+    Report.objects.filter(comment__in=comments, decided_at=Subquery(latest)).exclude(
         Exists(reported_again)
     ).update(decided_at=None, decision="")
 
