@@ -106,6 +106,7 @@ def report_view(request, pk):
                 if refused.retry_after:
                     headers["Retry-After"] = str(refused.retry_after)
             else:
+                context["emailed"] = bool(report.notifier_email)
                 return TemplateResponse(request, "comments/reported.html", context)
         else:
             status = 400

@@ -57,6 +57,7 @@ def test_a_reporter_with_an_email_gets_a_receipt_at_once_once(comment, committed
         response = report(comment, reason="abuse", notifier_email=REPORTER, note="Bcc: x@y.z")
 
     assert response.status_code == 200
+    assert "We have emailed you a receipt" in response.content.decode()
     [receipt] = emails("report-receipt")
     assert receipt.subject == "We received your report (mistralnews)"
     assert "Abuse or harassment" in receipt.text
@@ -83,13 +84,14 @@ def test_the_email_field_is_offered_for_every_reason_and_labelled_for_what_it_is
 
 def test_no_email_given_no_email_sent(comment, editor, committed, run_tasks):
     with committed():
-        report(comment)
+        received = report(comment)
         decide(comment, Action.REMOVE, editor, "Spam or advertising")
     later(UNDO_MINUTES)
     run_tasks()
     periodic.send_lost_report_decisions()
 
     assert not Email.objects.filter(key__contains="report").exists()
+    assert "receipt" not in received.content.decode()
 
 
 @pytest.mark.parametrize(
