@@ -215,7 +215,7 @@ def test_every_page_kind_is_valid_html(newsroom, discussed_site, chromium, capsy
     assert [message.endswith(canary_error) for _page, _line, message, _extract in canaries] == [
         True
     ], f"the checker missed the canary's error: {canaries}"
-    assert len(pages) == 26
+    assert len(pages) == 29
     assert errors == [], "\n".join(
         f"{page}.html:{line}: {message} [{extract}]" for page, line, message, extract in errors
     )
