@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,7 +20,14 @@ from articles.paging import IdsFirstPaginator
 from clients.identity import address_hash
 from comments import curation
 from comments.forms import CommentModerationForm, RemovalForm
-from comments.models import AddressRule, Comment, CommentRevision, ModerationEvent, Report
+from comments.models import (
+    AddressRule,
+    Comment,
+    CommentRevision,
+    CommunityGuidelines,
+    ModerationEvent,
+    Report,
+)
 from comments.moderation import moderate
 
 Action = ModerationEvent.Action
@@ -478,3 +486,24 @@ class AddressRuleAdmin(admin.ModelAdmin):
             rule.address_hash = address_hash(form.cleaned_data["email"])
             rule.created_by = request.user
         super().save_model(request, rule, form, change)
+
+
+@admin.register(CommunityGuidelines)
+class CommunityGuidelinesAdmin(admin.ModelAdmin):
+    """The one guidelines page: its list opens the page itself, which no one adds or deletes.
+    Saving renders the Markdown once and renews the public page's version."""
+
+    fields = ["body", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            return super().changelist_view(request, extra_context)
+        guidelines = CommunityGuidelines.objects.current()
+        return redirect("admin:comments_communityguidelines_change", guidelines.pk)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -254,7 +254,8 @@ class ReportForm(forms.ModelForm):
     """A reader's report of a comment. For illegal content it asks what a notice under the
     Digital Services Act must hold: why the content is illegal, the notifier's name and email
     (not for child sexual abuse material) and a statement of good faith; the exact location is
-    the comment itself."""
+    the comment itself. For any reason, an email address (optional) gets a receipt and the
+    editors' decision (DSA Art. 16(4)-(5))."""
 
     child_abuse = forms.BooleanField(
         required=False,
@@ -271,11 +272,14 @@ class ReportForm(forms.ModelForm):
             "note": "Anything the editors should know (optional)",
             "explanation": "Illegal content: why is it illegal?",
             "notifier_name": "Illegal content: your name",
-            "notifier_email": "Illegal content: your email",
+            "notifier_email": "Your email (optional; needed for illegal content)",
             "good_faith": "Illegal content: I am confident, in good faith, that what this "
             "notice says is accurate and complete",
         }
-        help_texts = {"notifier_email": "Never shown publicly; we write to it about the decision."}
+        help_texts = {
+            "notifier_email": "Only to send you a receipt of this report and, later, the "
+            "editors' decision. Never shown publicly, never used for anything else.",
+        }
         widgets = {
             "reason": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 3}),
@@ -290,7 +294,7 @@ class ReportForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("reason") != Report.Reason.ILLEGAL:
-            for name in ("explanation", "notifier_name", "notifier_email"):
+            for name in ("explanation", "notifier_name"):
                 cleaned_data[name] = ""
             cleaned_data["good_faith"] = False
             return cleaned_data

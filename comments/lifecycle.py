@@ -32,7 +32,8 @@ class Event(StrEnum):
     WITHDRAWN = "withdrawn"
     PICKED = "picked"
     UNPICKED = "unpicked"
-    REPORTED = "reported"
+    REPORTED = "reported"  # held for review after readers' reports
+    KEPT = "kept"  # an editor approved a reported comment that was already public
 
 
 _listeners = defaultdict(list)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from articles.models import Article, DiscussionQuestion
 from clients.identity import address_hash
 from comments.cards import render_card
-from mistralnews.markup import COMMENT, plain_text, render_markdown
+from freshness.models import Versioned, new_version
+from mistralnews.markup import ARTICLE, COMMENT, plain_text, render_markdown
 
 # Replies nest this deep; a reply to a comment at this depth becomes its sibling.
 MAX_DEPTH = 4
@@ -389,6 +390,10 @@ class Report(models.Model):
     # When an editor decided on the comment after this report (comments.moderation).
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # What the editors decided (a ModerationEvent action: approve, remove or spam), with
+    # decided_at; told to the reporter who gave an email (notices.sending).
+    decision = models.CharField(max_length=20, blank=True, editable=False)
+
     objects = ReportQuerySet.as_manager()
 
     class Meta:
@@ -462,3 +467,51 @@ class AddressRule(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} (address {self.address_hash[:8]}…)"
+
+
+DEFAULT_GUIDELINES = settings.BASE_DIR / "fixtures" / "community-guidelines.md"
+
+
+class CommunityGuidelinesQuerySet(models.QuerySet):
+    def current(self):
+        """The site's one guidelines row, made from the default text the first time."""
+        guidelines = self.filter(pk=CommunityGuidelines.THE_ONE).first()
+        if guidelines is None:
+            guidelines, _ = self.get_or_create(
+                pk=CommunityGuidelines.THE_ONE,
+                defaults={"body": DEFAULT_GUIDELINES.read_text(encoding="utf-8")},
+            )
+        return guidelines
+
+
+class CommunityGuidelines(Versioned):
+    """What the editors remove from the discussions and why: the public `/guidelines/` page,
+    which the report form, every removal notice, the moderation log and the footer link.
+    One row, edited in the desk; its page is cached under its version."""
+
+    THE_ONE = 1
+
+    body = models.TextField(help_text="Markdown, as in articles.")
+    body_html = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CommunityGuidelinesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "community guidelines"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="one_guidelines_row")]
+
+    def __str__(self):
+        return "Community guidelines"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.THE_ONE
+        self.body = self.body.replace("\r\n", "\n")
+        self.body_html = render_markdown(self.body, ARTICLE)
+        self.updated_at = timezone.now()
+        # A new version on every save: the cached page is never found again (freshness).
+        self.version = new_version()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("comments:guidelines")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.checks import Error, register
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from comments.lifecycle import Event, announce
@@ -32,8 +33,10 @@ EVENTS = {
     Action.HOLD: Event.REPORTED,
 }
 # How long an editor may undo a decision from the queue (Action.REOPEN). Emails to a comment's
-# author about a decision must wait this long, and not go if it was undone.
+# author or its reporters about a decision must wait this long, and not go if it was undone.
 UNDO_WINDOW = timedelta(minutes=5)
+# The editors' decisions that answer readers' reports (Report.decision).
+ANSWERS = frozenset({Action.APPROVE, Action.REMOVE, Action.SPAM})
 
 
 @register("settings")
@@ -72,7 +75,11 @@ def moderate(comments, action, moderator, reason=""):
     ModerationEvent for every comment whose status changes, and announce the change; return
     how many changed. `moderator` is the editor who acts, or None for an author's own action
     (withdrawing). A removal needs a reason: readers see it in the comment's place. What its
-    author withdrew, no editor brings back."""
+    author withdrew, no editor brings back.
+
+    An editor's approval, removal or spam verdict answers the comments' open reports, an
+    approval of a comment that is public already included (announced as KEPT); its undo
+    (REOPEN) opens again the reports it answered."""
     action = Action(action)
     status = ModerationEvent.RESULTING_STATUS[action]
     reason = reason.strip()
@@ -85,9 +92,16 @@ def moderate(comments, action, moderator, reason=""):
         .values_list("pk", flat=True)
     )
     now = timezone.now()
-    if moderator is not None:
-        # An editor's decision answers the readers' reports, approving as it is included.
-        Report.objects.open().filter(comment__in=comments.values("pk")).update(decided_at=now)
+    kept = []
+    if moderator is not None and action in ANSWERS:
+        answered = Report.objects.open().filter(comment__in=comments.values("pk"))
+        if action == Action.APPROVE:
+            kept = list(answered.exclude(comment__in=changing).values_list("comment", flat=True))
+        answered.update(decided_at=now, decision=action)
+    elif moderator is not None and action == Action.REOPEN:
+        reopen_reports(Comment.objects.filter(pk__in=changing))
+    if kept:
+        announce(Event.KEPT, Comment.objects.filter(pk__in=kept))
     if not changing:
         return 0
     Comment.objects.filter(pk__in=changing).update(status=status, moderation_reason=reason)
@@ -99,6 +113,22 @@ def moderate(comments, action, moderator, reason=""):
     )
     announce(EVENTS[action], Comment.objects.filter(pk__in=changing), reason=reason)
     return len(changing)
+
+
+def reopen_reports(comments):
+    """Open again the reports on `comments` that their latest decision answered (it is being
+    undone), but for a network that has reported the comment again since."""
+    latest = (
+        ModerationEvent.objects.filter(comment=OuterRef("comment"))
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    reported_again = Report.objects.open().filter(
+        comment=OuterRef("comment"), ip_hash=OuterRef("ip_hash")
+    )
+    Report.objects.filter(comment__in=comments, decided_at=Subquery(latest)).exclude(
+        Exists(reported_again)
+    ).update(decided_at=None, decision="")
 
 
 def withdraw(comments):

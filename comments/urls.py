@@ -15,5 +15,6 @@ urlpatterns = [
     path("comments/<int:pk>/report/", views.report_view, name="report"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("privacy/", views.privacy, name="privacy"),
+    path("guidelines/", views.guidelines, name="guidelines"),
     path("articles/<slug:slug>/comments/feed/", feeds.ArticleCommentsFeed(), name="feed"),
 ]

@@ -20,10 +20,11 @@ from comments.commenters import commenter, remember
 from comments.curation import is_editor, pick, unpick
 from comments.forms import MAX_ID, CommentTextForm, ReportForm
 from comments.links import LinkRefused
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, CommunityGuidelines, ModerationEvent
 from comments.moderation import HELD_LINK_COUNT
 from comments.pending import remember_pending
 from comments.permalinks import location
+from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
 from freshness.versions import ARTICLE_LISTS, MODERATION_LOG, list_versions
 
 
@@ -105,6 +106,7 @@ def report_view(request, pk):
                 if refused.retry_after:
                     headers["Retry-After"] = str(refused.retry_after)
             else:
+                context["emailed"] = bool(report.notifier_email)
                 return TemplateResponse(request, "comments/reported.html", context)
         else:
             status = 400
@@ -181,6 +183,21 @@ def verify(request, token):
     response = TemplateResponse(request, "comments/verified.html", context)
     remember(response, request, commenter(request).after_verifying(payload["email"]))
     return response
+
+
+def guidelines(request):
+    """`/guidelines/`: the community guidelines, what editors remove and why, as they last
+    saved them in the desk; a shared page, cached under the guidelines' version."""
+    page = CommunityGuidelines.objects.current()
+
+    def render(placeholder=None):
+        return TemplateResponse(request, "comments/guidelines.html", {"guidelines": page})
+
+    if audience(request) is Audience.PER_READER:
+        return per_reader(render())
+    if not caching_on():
+        return render()
+    return serve_shared(request, page_key("guidelines", page.version), render)
 
 
 def privacy(request):

@@ -1,6 +1,6 @@
-"""Editors' email digest of the comments waiting for them: at most one every
-DESK_DIGEST_MINUTES, only when comments arrived since the last one, to each editor who has not
-turned it off, through the outbox (desk/periodic.py runs it)."""
+"""Editors' email digest of the comments waiting for them and of those readers reported: at
+most one every DESK_DIGEST_MINUTES, only when comments or reports arrived since the last one,
+to each editor who has not turned it off, through the outbox (desk/periodic.py runs it)."""
 
 from datetime import timedelta
 
@@ -12,13 +12,16 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Report
 from desk.models import AlertChoice, Digest
 from desk.queue import waiting
 from mistralnews.site_url import absolute_url
 from outbox import sending as outbox
 
-# The digest names the articles with the most comments waiting, up to this many.
+# The digest names the articles with the most comments waiting, and the comments with the
+# most open reports, up to this many.
 ARTICLES_NAMED = 5
+REPORTED_NAMED = 5
 
 
 def recipients():
@@ -55,16 +58,27 @@ def send_digest(now=None):
         return None
     held = waiting()
     arrived = held.filter(created_at__gt=last.sent_at) if last else held
-    if not arrived.exists():
+    reports = Report.objects.open()
+    reported_since = reports.filter(created_at__gt=last.sent_at) if last else reports
+    if not (arrived.exists() or reported_since.exists()):
         return None
     count = held.count()
+    reported = reports.values("comment").distinct().count()
+    most_reported = (
+        reports.values("comment", "comment__article__title")
+        .annotate(count=Count("id"))
+        .order_by("-count", "comment")[:REPORTED_NAMED]
+    )
     articles = (
         held.values("article__id", "article__title")
         .annotate(count=Count("id"))
         .order_by("-count", "article__id")[:ARTICLES_NAMED]
     )
     queue = absolute_url(reverse("desk:queue"))
-    digest = Digest.objects.create(sent_at=now, waiting=count)
+    reported_filter = absolute_url(
+        f"{reverse('admin:comments_comment_changelist')}?status=reported"
+    )
+    digest = Digest.objects.create(sent_at=now, waiting=count, reported=reported)
     subject, text, html = outbox.compose(
         "desk/email/digest",
         {
@@ -77,6 +91,18 @@ def send_digest(now=None):
                 for article in articles
             ],
             "queue": queue,
+            "reported": reported,
+            "new_reports": reported_since.count(),
+            "most_reported": [
+                {
+                    **comment,
+                    "url": absolute_url(
+                        reverse("admin:comments_comment_change", args=[comment["comment"]])
+                    ),
+                }
+                for comment in most_reported
+            ],
+            "reported_filter": reported_filter,
             "alerts": absolute_url(reverse("desk:alerts")),
         },
     )

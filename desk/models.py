@@ -32,15 +32,16 @@ class AlertChoice(models.Model):
 
 
 class Digest(models.Model):
-    """A digest sent to editors: the comments newer than the last one's are what makes the
-    next one worth sending."""
+    """A digest sent to editors: the comments and reports newer than the last one's are what
+    makes the next one worth sending."""
 
     sent_at = models.DateTimeField(default=timezone.now)
     waiting = models.PositiveIntegerField()
+    reported = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-sent_at"]
         get_latest_by = "sent_at"
 
     def __str__(self):
-        return f"{self.waiting} waiting, {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.waiting} waiting, {self.reported} reported, {self.sent_at:%Y-%m-%d %H:%M}"

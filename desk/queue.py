@@ -1,18 +1,37 @@
 """The one-click queue's rows: each held comment with what an editor needs to decide on it,
-read in a constant number of queries however many rows a page has."""
+read in a constant number of queries however many rows a page has; and the counts of comments
+waiting and reported that every desk page shows."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.text import Truncator
 
 from clients.identity import address_hash
-from comments.models import AddressRule, Comment
+from comments.models import AddressRule, Comment, Report
 
 PER_PAGE = 25
 PARENT_EXCERPT_LENGTH = 200
 HISTORY = [Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM]
+
+
+@dataclass(frozen=True)
+class Counts:
+    waiting: int  # comments awaiting moderation
+    reported: int  # comments readers reported that no editor has decided on yet
+
+
+def counts():
+    """The Counts, in one query: the pending comments from the queue's index, the reported
+    ones by their open reports."""
+    pending = Q(status=Comment.Status.PENDING)
+    reported = Q(pk__in=Report.objects.open().values("comment"))
+    return Counts(
+        **Comment.objects.filter(pending | reported).aggregate(
+            waiting=Count("pk", filter=pending), reported=Count("pk", filter=reported)
+        )
+    )
 
 
 @dataclass
@@ -31,8 +50,9 @@ def waiting(article=None):
     return comments.order_by("created_at", "id")
 
 
-def page_of_rows(number, article=None):
-    """Page `number` (clamped to the pages there are) of the queue, as Rows."""
+def page_of_rows(number, article=None, count=None):
+    """Page `number` (clamped to the pages there are) of the queue, as Rows; `count`: how
+    many comments it holds, when known already (not counted again)."""
     comments = (
         waiting(article)
         .select_related("article", "question", "parent")
@@ -43,7 +63,10 @@ def page_of_rows(number, article=None):
             "parent__id", "parent__author_name", "parent__body_html", "parent__status",
         )
     )  # fmt: skip
-    page = Paginator(comments, PER_PAGE).get_page(number)
+    paginator = Paginator(comments, PER_PAGE)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(number)
     listed = list(page.object_list)
     # An address erased after the retention period ("") is no one's: it has no history.
     emails = {comment.author_email for comment in listed} - {""}

@@ -20,7 +20,7 @@ from comments.forms import MAX_ID
 from comments.models import AddressRule, Comment, ModerationEvent
 from comments.moderation import UNDO_WINDOW, moderate
 from desk.models import AlertChoice, RemovalReason
-from desk.queue import page_of_rows
+from desk.queue import counts, page_of_rows
 
 Action = ModerationEvent.Action
 MODERATE = "comments.change_comment"
@@ -62,7 +62,10 @@ def queue_view(request):
         article = chosen_article(request)
     except Article.DoesNotExist:
         return refuse(request, "There is no such article.", status=404)
-    page = page_of_rows(request.GET.get("page"), article)
+    counted = counts()
+    page = page_of_rows(
+        request.GET.get("page"), article, count=counted.waiting if article is None else None
+    )
     return TemplateResponse(
         request,
         "desk/queue.html",
@@ -71,7 +74,7 @@ def queue_view(request):
             "title": "Comments waiting",
             "page": page,
             "article": article,
-            "waiting_count": page.paginator.count if article is None else None,
+            "desk_counts": counted,
             "reasons": RemovalReason.objects.all(),
             "can_set_rules": request.user.has_perm(SET_RULES),
             "undo": undoable(request),

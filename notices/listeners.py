@@ -27,3 +27,17 @@ def queue_notices(event, comment_ids, **details):
         # The change is committed and its reader's response must go on; the notices it owed
         # are lost (docs/notices.md).
         logger.exception("Queueing notices for %s on comments %s failed", event, comment_ids)
+
+
+@after_commit(Event.APPROVED, Event.KEPT, Event.REMOVED, Event.MARKED_SPAM)
+def queue_report_decisions(event, comment_ids, **details):
+    """The editors' decision goes to each reporter of these comments who gave an address,
+    once the decision can no longer be undone (sending checks it still stands)."""
+    try:
+        if queueing.owes_report_decisions(comment_ids):
+            tasks.send_report_decisions.using(run_after=timezone.now() + UNDO_WINDOW).enqueue(
+                comment_ids
+            )
+    except Exception:
+        # As above: the decision is committed; the periodic sweep sends what is still owed.
+        logger.exception("Queueing report decisions on comments %s failed", comment_ids)

@@ -28,6 +28,12 @@ def send_lost_reply_notices():
     return sending.send_due_replies(LOST_AFTER)
 
 
+@periodic(every=timedelta(minutes=5))
+def send_lost_report_decisions():
+    """Editors' decisions owed to reporters whose sending task was lost."""
+    return sending.send_due_report_decisions(LOST_AFTER)
+
+
 @periodic(every=timedelta(days=1))
 def forget_sent_notices():
     """Delete the record of notices sent more than KEEP_SENT ago."""

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from comments.lifecycle import Event
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, Report
 from notices import sending
 from notices.models import Follow, Notice
 
@@ -94,3 +94,13 @@ def owe_follows(comments):
                 Notice.objects.bulk_create(batch, ignore_conflicts=True)
                 batch = []
         Notice.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def owes_report_decisions(comment_ids):
+    """Whether a reporter of these comments who gave an address is owed an editor's decision:
+    one read, so that the usual decision, on a comment no one reported, queues no task."""
+    return (
+        Report.objects.filter(comment__in=comment_ids, decided_at__isnull=False)
+        .exclude(notifier_email="")
+        .exists()
+    )

@@ -1,6 +1,7 @@
 """The notices' emails, handed to the outbox: replies to a comment (one email, or one for
 several that arrived within NOTICES_REPLY_DIGEST_MINUTES), a followed discussion's digest (at
-most one a day per follow), and an editor's decision on a comment.
+most one a day per follow), and an editor's decision on a comment; and the editors' decision
+on a reported comment, to each reporter who gave an address for it (DSA Art. 16(5)).
 
 Each goes only to a verified address, with a one-click unsubscribe (RFC 8058) that stops
 exactly what it is about and a link to manage all notices of the address. Each is queued
@@ -18,7 +19,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment, ModerationEvent, VerifiedAddress
+from comments.models import Comment, ModerationEvent, Report, VerifiedAddress
+from comments.moderation import UNDO_WINDOW
 from mistralnews.characters import BIDI_CONTROLS
 from mistralnews.site_url import absolute_url
 from notices import tokens
@@ -229,6 +231,70 @@ def send_moderation_notice(comment, action):
             "reason": event.reason,
             "decided_at": event.created_at,
             "log_entry": absolute_url(reverse("comments:moderation_event", args=[event.pk])),
+            "guidelines": absolute_url(reverse("comments:guidelines")),
         },
         tokens.unsubscribe_path(tokens.MODERATION, comment.pk),
+    )
+
+
+def send_report_decisions(comment_ids, now=None):
+    """Tell each reporter of comments `comment_ids` who gave an address the editors' decision
+    on their report, once it is past the undo window (an undone decision opened the report
+    again: it owes nothing), and erase the address, which served only for this: one email per
+    report and decision. Answers how many were sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reports = list(
+            Report.objects.select_for_update(of=("self",))
+            .filter(comment__in=comment_ids, decided_at__lte=now - UNDO_WINDOW)
+            .exclude(notifier_email="")
+            .select_related("comment__article")
+        )
+        for report in reports:
+            _send_report_decision(report)
+        Report.objects.filter(pk__in=[report.pk for report in reports]).update(notifier_email="")
+    return len(reports)
+
+
+def send_due_report_decisions(older_than, now=None):
+    """Send the decisions still owed to reporters more than `older_than` after they were due
+    (their task was lost); answers for how many comments."""
+    now = now or timezone.now()
+    comments = set(
+        Report.objects.filter(decided_at__lt=now - UNDO_WINDOW - older_than)
+        .exclude(notifier_email="")
+        .values_list("comment_id", flat=True)
+    )
+    if comments:
+        send_report_decisions(comments, now)
+    return len(comments)
+
+
+def _send_report_decision(report):
+    comment = report.comment
+    action = ModerationEvent.Action(report.decision)
+    # The decision's entry in the public log; an approval of a comment already public (kept)
+    # changed nothing there and has none.
+    event = comment.moderation_events.filter(action=action, created_at=report.decided_at).first()
+    subject, text, html = outbox.compose(
+        "notices/email/report_decision",
+        {
+            "report": report,
+            "article": comment.article,
+            "decision": action.value,
+            "reason": event.reason if event else "",
+            "comment_link": absolute_url(comment.get_absolute_url()),
+            "log_entry": event
+            and absolute_url(reverse("comments:moderation_event", args=[event.pk])),
+            "log": absolute_url(reverse("comments:moderation_log")),
+            "guidelines": absolute_url(reverse("comments:guidelines")),
+            "privacy": absolute_url(reverse("comments:privacy")),
+        },
+    )
+    return outbox.send(
+        f"notice:report-decision:{report.pk}:{action.value}",
+        report.notifier_email,
+        subject,
+        text,
+        html,
     )

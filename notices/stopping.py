@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from comments.models import Comment, VerifiedAddress
+from comments.models import Comment, Report, VerifiedAddress
 from comments.moderation import withdraw
 from notices import tokens
 from notices.models import Follow, Notice
@@ -90,7 +90,8 @@ def stop_all(email):
 @transaction.atomic
 def forget(email):
     """Erase `email` from the site: its comments withdrawn (a placeholder where they have
-    replies), its notices stopped, the address erased from every comment, its verification,
+    replies), its notices stopped, the address erased from every comment and every report it
+    was given with (and the reporter's name with it), its verification,
     follows and notices deleted, and the outbox's emails to it deleted (queued) or erased
     (sent). Comments already removed or marked spam by editors keep that status. Answers how
     many comments were withdrawn."""
@@ -98,6 +99,7 @@ def forget(email):
         comments_of(email).filter(status__in=[Comment.Status.PENDING, Comment.Status.APPROVED])
     )
     comments_of(email).update(author_email="", notify_replies=False, notify_moderation=False)
+    Report.objects.filter(notifier_email__iexact=email).update(notifier_email="", notifier_name="")
     Follow.objects.filter(email=email).delete()
     Notice.objects.filter(recipient=email).delete()
     VerifiedAddress.objects.filter(email=email).delete()

@@ -22,3 +22,9 @@ def hear(event, comment_ids):
 def send_replies(parent_id):
     """The reply notices owed about replies to comment `parent_id`, once due."""
     return sending.send_replies(parent_id)
+
+
+@task()
+def send_report_decisions(comment_ids):
+    """The editors' decisions owed to the reporters of `comment_ids`, once past the undo."""
+    return sending.send_report_decisions(comment_ids)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Report
 from desk.alerts import send_digest
 from outbox.models import Email
 from outbox.schedule import run_due
@@ -110,3 +110,41 @@ def test_the_digest_is_a_periodic_job(editor, mistral, make_comment, digest_ever
 
     assert "desk.periodic.send_waiting_digest" in run_due()
     assert digests_to("editor@example.com").exists()
+
+
+def test_the_digest_lists_reported_comments_with_links_to_the_reported_filter(
+    editor, mistral, make_comment, digest_every_30
+):
+    make_comment(mistral, status=Status.PENDING)
+    most, once = make_comment(mistral), make_comment(mistral)
+    for n, comment in enumerate([most, most, once]):
+        Report.objects.create(comment=comment, reason="abuse", ip_hash=f"network-{n}")
+
+    send_digest()
+
+    email = digests_to("editor@example.com").get()
+    assert email.subject == "1 comment waiting, 2 reported on mistralnews"
+    reported = "http://testserver/admin/comments/comment/?status=reported"
+    assert f"Open the reported comments: {reported}" in email.text
+    assert f'href="{reported}"' in email.html
+    lines = email.text.splitlines()
+    assert lines.index(
+        f"- 2 reports on a comment under “{mistral.title}”: "
+        f"http://testserver/admin/comments/comment/{most.pk}/change/"
+    ) < lines.index(
+        f"- 1 report on a comment under “{mistral.title}”: "
+        f"http://testserver/admin/comments/comment/{once.pk}/change/"
+    )
+
+
+def test_a_new_report_alone_makes_a_digest_due(editor, mistral, make_comment, digest_every_30):
+    make_comment(mistral, status=Status.PENDING)
+    start = timezone.now()
+    assert send_digest(start)
+    assert send_digest(start + timedelta(minutes=31)) is None  # nothing new
+
+    Report.objects.create(comment=make_comment(mistral), reason="spam", ip_hash="network")
+
+    digest = send_digest(start + timedelta(minutes=62))
+    assert digest and digest.reported == 1
+    assert "(1 new report since the last digest)" in digests_to("editor@example.com").first().text

@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from comments.models import AddressRule, Comment, ModerationEvent
+from comments.models import AddressRule, Comment, ModerationEvent, Report
+from comments.moderation import moderate
 from desk.models import RemovalReason
 from tests.conftest import comment_form_data, comments_url
 
@@ -279,6 +280,37 @@ def test_waiting_count_on_the_desk_home_and_every_desk_page(editor_client, mistr
 
     assert "3 comments waiting for moderation" in home
     assert 'class="desk-waiting" href="/admin/desk/queue/">3 comments waiting' in articles
+
+
+def test_reported_count_on_the_desk_home_and_every_desk_page(
+    editor_client, editor, mistral, make_comment
+):
+    reported = [make_comment(mistral) for _ in range(2)]
+    for n, comment in enumerate([*reported, reported[0]]):
+        Report.objects.create(comment=comment, reason="abuse", ip_hash=f"network-{n}")
+    decided = make_comment(mistral)
+    Report.objects.create(comment=decided, reason="spam", ip_hash="network-9")
+    moderate(Comment.objects.filter(pk=decided.pk), ModerationEvent.Action.APPROVE, editor)
+    filter_link = 'href="/admin/comments/comment/?status=reported"'
+
+    home = editor_client.get("/admin/").content.decode()
+    for page in ["/admin/articles/article/", QUEUE, "/admin/desk/alerts/"]:
+        html = editor_client.get(page).content.decode()
+        assert f'class="desk-reported" {filter_link}>2 reported</a>' in html, page
+
+    assert f"{filter_link}>2 comments reported by readers</a>, not decided on yet" in home
+
+
+def test_the_desk_counts_are_one_query_on_every_desk_page(
+    editor_client, editor, mistral, make_comment, django_assert_num_queries
+):
+    for n in range(3):
+        comment = make_comment(mistral, status=Status.PENDING if n else Status.APPROVED)
+        Report.objects.create(comment=comment, reason="abuse", ip_hash=f"network-{n}")
+    # session, user, their permissions (2), the counts, the editor's recent actions
+    with django_assert_num_queries(6):
+        html = editor_client.get("/admin/").content.decode()
+    assert "2 comments waiting" in html and "3 reported" in html
 
 
 def test_staff_who_cannot_moderate_see_no_count(client, mistral, make_comment):

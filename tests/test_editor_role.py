@@ -27,6 +27,8 @@ DESK_PERMISSIONS = {
     "comments.view_comment",
     "comments.view_moderationevent",
     *(f"comments.{action}_addressrule" for action in ["add", "change", "delete", "view"]),
+    "comments.change_communityguidelines",
+    "comments.view_communityguidelines",
     *(f"desk.{action}_removalreason" for action in ["add", "change", "delete", "view"]),
     "outbox.view_email",
     "outbox.view_refusedaddress",
@@ -46,12 +48,12 @@ def test_editors_group_has_exactly_the_desk_permissions(db):
 
 
 def test_editors_group_migration_is_idempotent_and_makes_missing_permissions(db):
-    migration = importlib.import_module("desk.migrations.0005_editors_moderate_from_the_desk")
+    migration = importlib.import_module("desk.migrations.0006_editors_edit_the_guidelines")
     Permission.objects.filter(codename="view_moderationevent").delete()
     schema_editor = SimpleNamespace(connection=connection)
 
-    migration.let_editors_moderate_from_the_desk(apps, schema_editor)
-    migration.let_editors_moderate_from_the_desk(apps, schema_editor)
+    migration.let_editors_edit_the_guidelines(apps, schema_editor)
+    migration.let_editors_edit_the_guidelines(apps, schema_editor)
 
     assert Group.objects.filter(name="Editors").count() == 1
     assert group_permissions() == DESK_PERMISSIONS

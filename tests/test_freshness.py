@@ -304,6 +304,9 @@ RENEWS_NOTHING = {
     "notices/sending.py:send_replies": "notices sent are on no page",
     "notices/sending.py:send_follow_digest": "notices sent are on no page",
     "notices/stopping.py:unsubscribe": "a comment's notice opt-ins are never on a page",
+    "notices/stopping.py:forget": "addresses are never on a page; withdrawing announces",
+    "notices/sending.py:send_report_decisions": "reports are never on a page",
+    "comments/moderation.py:reopen_reports": "reports are never on a page",
     "comments/recommending.py:toggle": "a recommendation count shows as of the page's making: "
     "recommending must not throw away everyone's cached page",
 }

@@ -64,6 +64,7 @@ def test_run_periodic_runs_every_apps_jobs_once(db):
         "Ran notices.periodic.forget_sent_notices",
         "Ran notices.periodic.send_follow_digests",
         "Ran notices.periodic.send_lost_reply_notices",
+        "Ran notices.periodic.send_lost_report_decisions",
         "Ran outbox.periodic.fail_interrupted_sends",
         "Ran outbox.periodic.prune_finished_tasks",
         "Ran outbox.periodic.requeue_stale_tasks",

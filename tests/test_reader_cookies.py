@@ -11,6 +11,7 @@ READING_PAGES = [
     "/archive/2026/",
     "/archive/2026/06/",
     "/moderation/",
+    "/guidelines/",
     "/feed/",
     "/articles/europes-23-billion-ai-powerhouse-mistral-is-growing-fast/comments/feed/",
     "/sitemap.xml",

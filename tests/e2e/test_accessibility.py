@@ -19,6 +19,7 @@ READER_PAGES = [
     "/category/aicloud/",
     "/archive/2026/",
     "/search/?q=mistral",
+    "/guidelines/",
     "/moderation/",
 ]
 
@@ -68,6 +69,12 @@ def test_admin_change_pages_have_no_wcag_violations(discussed_site, browse, axe_
     page.get_by_role("link", name=re.compile("^A lab that answers")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change comment")
     found["comment change page"] = run_axe(page, axe_source, preload=False)
+    page.goto("/admin/")
+    expect(page.locator(".desk-reported")).to_be_visible()
+    found["desk home, with the counts"] = run_axe(page, axe_source, preload=False)
+    page.goto("/admin/comments/communityguidelines/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change community guidelines")
+    found["guidelines change page"] = run_axe(page, axe_source, preload=False)
 
     assert {page: rules for page, rules in found.items() if rules} == {}
 

@@ -113,6 +113,8 @@ def served_pages(site, chromium, draft):
             "search-no-results": fetch(reader.context, "/search/?q=zyxwvut"),
             "search-form": fetch(reader.context, "/search/"),
             "moderation-log": fetch(reader.context, "/moderation/"),
+            "guidelines": fetch(reader.context, "/guidelines/"),
+            "report-form": fetch(reader.context, f"/comments/{comments[0]}/report/"),
             "not-found": fetch(reader.context, "/no-such-page/", status=404),
         }
         # A rejected comment: the article again, with the errors and what was typed.
@@ -141,6 +143,7 @@ def served_pages(site, chromium, draft):
         pages["desk-preview-of-draft"] = fetch(editor.context, f"/articles/{draft}/preview/")
         pages["desk-index"] = fetch(editor.context, "/admin/")
         pages["desk-articles"] = fetch(editor.context, "/admin/articles/article/")
+        pages["desk-guidelines"] = fetch(editor.context, "/admin/comments/communityguidelines/")
         editor.page.goto("/admin/articles/article/")
         editor.page.get_by_role("link", name=re.compile("^Europe's")).click()
         pages["desk-article-change"] = fetch(editor.context, editor.page.url)
@@ -212,7 +215,7 @@ def test_every_page_kind_is_valid_html(newsroom, discussed_site, chromium, capsy
     assert [message.endswith(canary_error) for _page, _line, message, _extract in canaries] == [
         True
     ], f"the checker missed the canary's error: {canaries}"
-    assert len(pages) == 26
+    assert len(pages) == 29
     assert errors == [], "\n".join(
         f"{page}.html:{line}: {message} [{extract}]" for page, line, message, extract in errors
     )
