@@ -304,8 +304,6 @@ RENEWS_NOTHING = {
     "notices/sending.py:send_replies": "notices sent are on no page",
     "notices/sending.py:send_follow_digest": "notices sent are on no page",
     "notices/stopping.py:unsubscribe": "a comment's notice opt-ins are never on a page",
-    "comments/recommending.py:toggle": "a recommendation count shows as of the page's making: "
-    "recommending must not throw away everyone's cached page",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}
