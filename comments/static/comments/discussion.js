@@ -21,6 +21,7 @@
   const removeSummary = () => {
     const summary = form.querySelector(".error-summary");
     if (summary) summary.remove();
+    form.querySelectorAll("[aria-invalid]").forEach((field) => field.removeAttribute("aria-invalid"));
   };
 
   const openReply = (link) => {
@@ -84,6 +85,10 @@
   const showErrors = (summary) => {
     removeSummary();
     form.prepend(summary);
+    summary.querySelectorAll("a[href^='#']").forEach((link) => {
+      const field = document.getElementById(link.hash.slice(1));
+      if (field) field.setAttribute("aria-invalid", "true");
+    });
     summary.focus();
   };
 
