@@ -90,6 +90,14 @@ def test_the_counts_are_one_query_when_cached_and_two_when_not(
         assert client.get(counts_url(mistral)).json()["counts"] == {str(comments[0].pk): 1}
 
 
+def test_a_recommenders_own_cost_one_query_more(mistral, comments, django_assert_num_queries):
+    reader = Client()
+    recommend(reader, comments[0])
+    reader.get(counts_url(mistral))
+    with django_assert_num_queries(2):  # the versions, the counts from the cache; theirs
+        assert reader.get(counts_url(mistral)).json()["recommended"] == [comments[0].pk]
+
+
 def test_the_counts_do_not_grow_with_the_discussion(
     client, mistral, make_comment, settings, django_assert_num_queries
 ):

@@ -1,15 +1,12 @@
-// The article page's discussion, enhanced: Reply opens the comment form under the comment
-// it answers and posts it without leaving the page; Recommend counts without a reload; the
-// counts are filled in as they are now (the cached page shows them as of its making).
-// Without this script every one of these works as plain links and forms.
+// The article page's discussion: Reply opens the comment form under the comment it answers
+// and posts it in place; Recommend counts without a reload; counts are filled in as of now.
+// Without this script all of it works as plain links and forms.
 (() => {
   "use strict";
   const discussion = document.getElementById("discussion");
   if (!discussion) return;
   const home = document.getElementById("post-comment");
   const form = home && home.querySelector("form");
-
-  // --- Replying ---------------------------------------------------------------------------
 
   let reply = null; // {link, box, parent, note, cancel, hiddenParts, answered}
 
@@ -52,7 +49,16 @@
     form.querySelector("button[type=submit]").after(cancel);
     const note = document.createElement("p");
     note.className = "comment-form__moved";
-    note.textContent = `The form is open under the comment by ${name}, where you are replying.`;
+    note.textContent = `The form is open under the comment by ${name}. `;
+    const back = document.createElement("button");
+    back.type = "button";
+    back.className = "button--link";
+    back.textContent = "Write a comment of your own instead";
+    back.addEventListener("click", () => {
+      closeReply(false);
+      visibleFields()[0].focus();
+    });
+    note.append(back);
     home.querySelector("h2").after(note);
     const answered = form.elements.parent.value; // a reply page's own (?reply_to=)
     form.elements.parent.value = parent.id.replace("comment-", "");
@@ -173,8 +179,6 @@
       }
     });
   }
-
-  // --- Recommending -----------------------------------------------------------------------
 
   const recommendForm = document.getElementById("recommend-form");
 
