@@ -202,14 +202,26 @@ def url_scheme(value):
     return match[1] if match else ""
 
 
+# The site's own scripts, which pages may load (comments/static/comments/discussion.js).
+OWN_SCRIPTS = {"/static/comments/discussion.js"}
+
+
 def script_elements(page):
-    """Scripts a browser would run: the page's one JSON-LD block is data, not code.
+    """Scripts a browser would run, but the site's own: the page's one JSON-LD block is data,
+    not code, and the discussion's script is the site's file (its element holds nothing else).
     `page` is anything with the `elements` of a page."""
     return [
         element
         for element in page.elements
-        if element.tag == "script" and dict(element.attrs).get("type") != "application/ld+json"
+        if element.tag == "script"
+        and dict(element.attrs).get("type") != "application/ld+json"
+        and not _own_script(element)
     ]
+
+
+def _own_script(element):
+    attrs = dict(element.attrs)
+    return attrs.keys() == {"src", "defer"} and attrs["src"] in OWN_SCRIPTS
 
 
 def event_handlers(page):
