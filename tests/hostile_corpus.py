@@ -202,8 +202,14 @@ def url_scheme(value):
     return match[1] if match else ""
 
 
-# The site's own scripts, which pages may load (comments/static/comments/discussion.js).
-OWN_SCRIPTS = {"/static/comments/discussion.js"}
+# The site's own scripts, which pages may load (comments/static/comments/discussion.js), by
+# their names with or without the hash collectstatic adds.
+OWN_SCRIPT = re.compile(r"/static/comments/discussion(\.[0-9a-f]{12})?\.js")
+
+
+def own_script(src):
+    """Whether `src` is the address of one of the site's own script files."""
+    return bool(src and OWN_SCRIPT.fullmatch(src))
 
 
 def script_elements(page):
@@ -215,13 +221,13 @@ def script_elements(page):
         for element in page.elements
         if element.tag == "script"
         and dict(element.attrs).get("type") != "application/ld+json"
-        and not _own_script(element)
+        and not _own_script_element(element)
     ]
 
 
-def _own_script(element):
+def _own_script_element(element):
     attrs = dict(element.attrs)
-    return attrs.keys() == {"src", "defer"} and attrs["src"] in OWN_SCRIPTS
+    return attrs.keys() == {"src", "defer"} and own_script(attrs["src"])
 
 
 def event_handlers(page):
