@@ -353,6 +353,8 @@ class Recommendation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reader"], name="one_recommendation_each")
         ]
+        # A reader's recommendations on an article, for the discussion's script.
+        indexes = [models.Index(fields=["reader"], name="recommendation_reader")]
 
     def __str__(self):
         return f"Recommendation of comment {self.comment_id}"

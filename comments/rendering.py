@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from comments.discussion import ThreadNode
+
 # Replies shown under a comment before the rest are collapsed (a <details>, no script needed).
 OPEN_REPLIES = 2
 # A comment id no URL pattern holds otherwise, replaced in a reversed address.
@@ -59,6 +61,36 @@ def render_picks(picks, *, curating=None):
             html.append(_curate_button(node, curating))
         html.append("</li>")
     return mark_safe("".join(html))  # noqa: S308 (format_html parts and stored cards)
+
+
+def render_posted(comment, *, article_url, editable=None):
+    """A comment just posted, for the discussion's script to put under the comment it
+    answers without reloading the page: its list item as a page shows it (with its author's
+    Edit and Withdraw links unless `editable` is None), or, while it awaits moderation, its
+    author's notice."""
+    if comment.status != comment.Status.APPROVED:
+        return render_pending_reply(comment)
+    node = ThreadNode(
+        pk=comment.pk,
+        parent_id=comment.parent_id,
+        question_id=comment.question_id,
+        visible=True,
+        card_html=comment.card_html,
+        author_name=comment.author_name,
+    )
+    own = {} if editable is None else {comment.pk: editable}
+    return render_threads([node], article_url=article_url, can_post=True, own=own)
+
+
+def render_pending_reply(reply):
+    """A reader's own reply awaiting moderation, as shown to them under its parent."""
+    return format_html(
+        '<div class="notice" id="comment-{}" role="status"><p><strong>Your comment is '
+        "awaiting moderation.</strong> Only you can see this reply until an editor "
+        'approves it.</p><div class="prose notice__text">{}</div></div>',
+        reply.pk,
+        mark_safe(reply.body_html),  # noqa: S308 (sanitized when it was saved)
+    )
 
 
 def _collect_names(node, names):
@@ -140,15 +172,7 @@ def _render_node(node, page):
             )
         )
     for reply in pending.get(node.pk, ()):
-        html.append(
-            format_html(
-                '<div class="notice" id="comment-{}" role="status"><p><strong>Your comment is '
-                "awaiting moderation.</strong> Only you can see this reply until an editor "
-                'approves it.</p><div class="prose notice__text">{}</div></div>',
-                reply.pk,
-                mark_safe(reply.body_html),  # noqa: S308 (sanitized when it was saved)
-            )
-        )
+        html.append(render_pending_reply(reply))
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies
     folded = node.replies[len(shown) :]
     if shown:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("comments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("comments/<int:pk>/pick/", views.pick_view, name="pick"),
     path("comments/recommend/", views.recommend_view, name="recommend"),
+    path(
+        "comments/recommendations/<int:article_id>/",
+        views.recommendations_view,
+        name="recommendations",
+    ),
     path("comments/<int:pk>/report/", views.report_view, name="report"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("privacy/", views.privacy, name="privacy"),

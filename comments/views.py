@@ -1,14 +1,17 @@
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -52,11 +55,17 @@ def pick_view(request, pk):
     return HttpResponseRedirect(location(comment), status=303)
 
 
+def wants_json(request):
+    """Whether the discussion's script asks (comments/static/comments/discussion.js)."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
 @require_POST
 def recommend_view(request):
     """`/comments/recommend/`: a reader's Recommend button (every comment's button submits the
     page's one recommend form, naming its comment); recommending again takes it back. Back to
-    the comment's place; the `recommender` cookie is set only the first time."""
+    the comment's place, or, for the discussion's script, whether the reader recommends it now
+    and its count, as JSON; the `recommender` cookie is set only the first time."""
     pk = request.POST.get("comment", "")
     if not (pk.isdigit() and 0 < int(pk) <= MAX_ID):
         return HttpResponse("Which comment?", status=400, content_type="text/plain")
@@ -71,14 +80,49 @@ def recommend_view(request):
     if first_time:
         reader = recommending.new_reader_id()
     try:
-        recommending.toggle(comment, reader, client_hash(request))
+        recommended = recommending.toggle(comment, reader, client_hash(request))
     except recommending.RecommendingTooFast as refused:
         response = HttpResponse(str(refused), status=429, content_type="text/plain")
         response["Retry-After"] = str(refused.retry_after)
         return response
-    response = HttpResponseRedirect(location(comment), status=303)
+    if wants_json(request):
+        count = recommending.count_of(comment)
+        response = JsonResponse({"recommended": recommended, "count": count})
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        response = HttpResponseRedirect(location(comment), status=303)
     if first_time:
         recommending.remember_reader(response, request, reader)
+    return response
+
+
+@require_GET
+def recommendations_view(request, article_id):
+    """`/comments/recommendations/<article id>/`: the recommendation counts of a published
+    article's comments as they are now, `{"counts": {comment id: count}, "recommended":
+    [comment ids]}` (the comments this reader recommends, from their `recommender` cookie),
+    for the discussion's script; the page itself shows counts as of its making. The counts are
+    cached under their own version, which recommending renews, and answered with an ETag: one
+    query when cached. Sets no cookie."""
+    versions = recommending.counts_versions(article_id)
+    if versions is None:
+        raise Http404("No such article.")
+    reader = recommending.reader_id(request)
+    digest = hashlib.sha256(repr((article_id, *versions, reader)).encode()).hexdigest()
+    etag = f'"{digest[:32]}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        key = f"recommendations:{article_id}:{versions[0]}:{versions[1]}"
+        counts = cache.get(key) if caching_on() else None
+        if counts is None:
+            counts = recommending.counts(article_id)
+            if caching_on():
+                cache.set(key, counts, settings.PAGE_CACHE_TIMEOUT)
+        mine = recommending.recommended_by(reader, article_id) if reader else []
+        response = JsonResponse({"counts": counts, "recommended": mine})
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True, **({"private": True} if reader else {}))
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 

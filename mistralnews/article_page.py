@@ -15,6 +15,7 @@ does (their page has Pick buttons, and their comment form posts as staff).
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
+    HttpResponse,
     HttpResponseNotAllowed,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
@@ -36,6 +37,7 @@ from comments.models import Comment
 from comments.pending import pending_comments, remember_pending
 from comments.permalinks import location
 from comments.posting import CommentRejected, PostingTooFast, post_comment
+from comments.rendering import render_posted
 from comments.structured_data import newest_comments
 from comments.verification import is_verified_here
 from freshness.pages import (
@@ -55,6 +57,9 @@ from notices.forms import FollowForm
 READER_COOKIES = frozenset({PENDING_COMMENTS_COOKIE, COMMENTER_COOKIE})
 TEMPLATE = "articles/article_detail.html"
 PREVIEW_TEMPLATE = "articles/article_preview.html"
+ERROR_SUMMARY = "comments/_error_summary.html"
+# The request header the discussion's script posts a comment with, asking for a fragment.
+FRAGMENT_HEADER = "X-Fragment"
 
 
 def _small_id(value):
@@ -270,8 +275,16 @@ def comments_view(request, slug):
     return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
 
 
+def wants_fragment(request):
+    """Whether the discussion's script posts the comment (comments/static/comments/
+    discussion.js): it is answered with the part of the page that changes, not a whole page."""
+    return request.headers.get(FRAGMENT_HEADER) == "comment"
+
+
 def _post(request, slug):
-    """Store a reader's comment and go back to it, or show the article with the errors."""
+    """Store a reader's comment and go back to it, or show the article with the errors. For
+    the discussion's script: 201 with the new comment's HTML (or its author's notice while it
+    awaits moderation), or the error summary with the error's status."""
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not article.accepts_comments:
         raise PermissionDenied("Comments are closed on this article.")
@@ -291,7 +304,7 @@ def _post(request, slug):
             if isinstance(rejection, PostingTooFast):
                 headers["Retry-After"] = str(rejection.retry_after)
         else:
-            response = HttpResponseRedirect(location(comment), status=303)
+            response = _posted(request, article, comment, staff)
             if staff is not None:  # the session says who they are: no verification, no cookie
                 return response
             if not is_verified_here(author, comment.author_email):
@@ -300,6 +313,19 @@ def _post(request, slug):
                 remember_pending(response, request, comment)
             remember(response, request, author.after_posting(comment))
             return response
+    if wants_fragment(request):
+        return per_reader(
+            TemplateResponse(request, ERROR_SUMMARY, {"form": form}, status=status, headers=headers)
+        )
     return per_reader(
         render_article_page(request, article, form=form, status=status, headers=headers)
     )
+
+
+def _posted(request, article, comment, staff):
+    """The answer to a stored comment: back to its place, or its HTML for the script."""
+    if not wants_fragment(request):
+        return HttpResponseRedirect(location(comment), status=303)
+    editable = None if staff else editing.can_edit(comment, article)
+    html = render_posted(comment, article_url=article.get_absolute_url(), editable=editable)
+    return per_reader(HttpResponse(html, status=201))

@@ -202,14 +202,32 @@ def url_scheme(value):
     return match[1] if match else ""
 
 
+# The site's own scripts, which pages may load (comments/static/comments/discussion.js), by
+# their names with or without the hash collectstatic adds.
+OWN_SCRIPT = re.compile(r"/static/comments/discussion(\.[0-9a-f]{12})?\.js")
+
+
+def own_script(src):
+    """Whether `src` is the address of one of the site's own script files."""
+    return bool(src and OWN_SCRIPT.fullmatch(src))
+
+
 def script_elements(page):
-    """Scripts a browser would run: the page's one JSON-LD block is data, not code.
+    """Scripts a browser would run, but the site's own: the page's one JSON-LD block is data,
+    not code, and the discussion's script is the site's file (its element holds nothing else).
     `page` is anything with the `elements` of a page."""
     return [
         element
         for element in page.elements
-        if element.tag == "script" and dict(element.attrs).get("type") != "application/ld+json"
+        if element.tag == "script"
+        and dict(element.attrs).get("type") != "application/ld+json"
+        and not _own_script_element(element)
     ]
+
+
+def _own_script_element(element):
+    attrs = dict(element.attrs)
+    return attrs.keys() == {"src", "defer"} and own_script(attrs["src"])
 
 
 def event_handlers(page):

@@ -307,8 +307,6 @@ RENEWS_NOTHING = {
     "notices/stopping.py:forget": "addresses are never on a page; withdrawing announces",
     "notices/sending.py:send_report_decisions": "reports are never on a page",
     "comments/moderation.py:reopen_reports": "reports are never on a page",
-    "comments/recommending.py:toggle": "a recommendation count shows as of the page's making: "
-    "recommending must not throw away everyone's cached page",
 }
 QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
 RENEWERS = {"renew", "announce"}

@@ -163,6 +163,9 @@ class BrowserLog:
         self.requests = []  # (resource type, URL)
         self.foreign_requests = []
         self.error_pages = {}  # URL of a page answered with a 4xx status: the status
+        # URL a script's request is expected to be answered with a 4xx status (a form sent
+        # with mistakes): the status, which the test checks itself (expect_error).
+        self.expected_errors = {}
         self.problems = []
 
     def watch(self, context):
@@ -177,6 +180,10 @@ class BrowserLog:
         context.on("dialog", self._dialog)
         # Whatever a page asks of another host goes nowhere (and is recorded above).
         context.route(lambda url: not self.is_ours(url), lambda route: route.abort())
+
+    def expect_error(self, url, status):
+        """A script's request to `url` is to be answered with `status` (4xx)."""
+        self.expected_errors[url] = status
 
     def is_ours(self, url):
         parts = urlsplit(url)
@@ -201,7 +208,7 @@ class BrowserLog:
             return
         if request.resource_type == "document" and response.status < 500:
             self.error_pages[response.url] = response.status  # the test checks its status
-        else:
+        elif self.expected_errors.get(response.url) != response.status:
             self.problems.append(f"{response.status} for {request.resource_type} {response.url}")
 
     def _console(self, message):
@@ -209,8 +216,9 @@ class BrowserLog:
             return
         status = ERROR_STATUS.match(message.text)
         url = message.location.get("url", "")
-        if status and self.error_pages.get(url.split("#")[0]) == int(status[1]):
-            return  # the page's own status, already recorded
+        expected = {**self.error_pages, **self.expected_errors}.get(url.split("#")[0])
+        if status and expected == int(status[1]):
+            return  # the page's own status, already recorded, or one a test expects
         self.problems.append(f"console error on {url}: {message.text}")
 
     def _error(self, web_error):
