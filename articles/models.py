@@ -647,11 +647,6 @@ class BodyImage(models.Model):
     def __str__(self):
         return self.alt
 
-    def clean(self):
-        super().clean()
-        if not self.alt.strip():
-            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
-
     def save(self, *args, **kwargs):
         new_file = self.pk is None
         with transaction.atomic():
@@ -668,6 +663,11 @@ class BodyImage(models.Model):
             deleted = super().delete(*args, **kwargs)
             transaction.on_commit(lambda: images.delete_files(files))
         return deleted
+
+    def clean(self):
+        super().clean()
+        if not self.alt.strip():
+            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
 
     @property
     def url(self):

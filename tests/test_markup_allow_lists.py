@@ -64,6 +64,7 @@ def test_canonical_form_ignores_serialisation_details():
 
 # --- What each entry lets through -----------------------------------------------------------
 
+
 def known_images(sources):
     """As the image library answers (BodyImage.objects.sizes_by_url): the size and srcset of
     the images the site stores, by their address."""
