@@ -664,11 +664,6 @@ class BodyImage(models.Model):
             transaction.on_commit(lambda: images.delete_files(files))
         return deleted
 
-    def clean(self):
-        super().clean()
-        if not self.alt.strip():
-            raise ValidationError({"alt": "Describe the image for readers who cannot see it."})
-
     @property
     def url(self):
         return default_storage.url(self.file.name)
