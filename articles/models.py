@@ -23,6 +23,8 @@ from mistralnews.markup import ARTICLE, image_sources, plain_text, render_markdo
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
+# More than a correction's 2,000 characters hold.
+CORRECTION_WORDS = 1000
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -244,6 +246,9 @@ class Article(Versioned):
     # The article's dated corrections as readers see them, rendered whenever one changes
     # (Correction.save), so that the page and the feed print them without a query.
     corrections_html = models.TextField(blank=True, editable=False)
+    # The same corrections for machines (schema.org CorrectionComment in the JSON-LD):
+    # [{"text": plain text, "published_at": ISO date}, ...], oldest first.
+    corrections_data = models.JSONField(default=list, blank=True, editable=False)
     # Kept by the comments app like comment_count: approved answers to its questions (threads'
     # first comments) and approved comments the editors picked.
     answer_count = models.PositiveIntegerField(
@@ -566,6 +571,13 @@ def record_corrections(article_id):
         (correction, render_markdown(correction.text, ARTICLE))
         for correction in Correction.objects.filter(article_id=article_id)
     ]
+    data = [
+        {
+            "text": plain_text(rendered, words=CORRECTION_WORDS),
+            "published_at": correction.published_at.isoformat(),
+        }
+        for correction, rendered in corrections
+    ]
     html = (
         render_to_string("articles/_corrections.html", {"corrections": corrections})
         if corrections
@@ -579,7 +591,13 @@ def record_corrections(article_id):
             models.Q(revised_at__isnull=True) | models.Q(revised_at__lt=latest)
         ).update(revised_at=latest)
     # updated_at too: the feeds' ETag is made of it.
-    renew(article, lists=[ARTICLE_LISTS], corrections_html=html, updated_at=timezone.now())
+    renew(
+        article,
+        lists=[ARTICLE_LISTS],
+        corrections_html=html,
+        corrections_data=data,
+        updated_at=timezone.now(),
+    )
 
 
 class BodyImageQuerySet(models.QuerySet):
