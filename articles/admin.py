@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
@@ -10,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,12 +20,21 @@ from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from articles import images, tags
-from articles.models import Article, Category, Correction, DiscussionQuestion, TaggedArticle
+from articles.models import (
+    Article,
+    BodyImage,
+    Category,
+    Correction,
+    DiscussionQuestion,
+    TaggedArticle,
+    render_article_body,
+)
 from articles.paging import IdsFirstPaginator
-from mistralnews.markup import ARTICLE, render_markdown
 
 # Tag suggestions offered while typing, at most.
 SUGGESTED_TAGS = 10
+# Library images the article form's "Insert image" offers, newest first.
+OFFERED_IMAGES = 24
 
 WIDE = {"class": "vLargeTextField"}
 
@@ -115,15 +126,19 @@ class ArticleForm(forms.ModelForm):
         }
 
     def clean_lead_image(self):
-        """A new upload is checked and replaced by its clean copy here, before anything is
-        stored (articles/images.py); a refused one leaves the article as it was."""
-        value = self.cleaned_data.get("lead_image")
-        if value and not getattr(value, "_committed", False) and hasattr(value, "size"):
-            clean = images.clean_upload(value)
-            self.instance.lead_image_width = clean.width
-            self.instance.lead_image_height = clean.height
-            return clean.file
-        return value
+        return checked_upload(self, "lead_image", "lead_image_width", "lead_image_height")
+
+
+def checked_upload(form, field, width_field, height_field):
+    """A new upload in `form`'s `field` is checked and replaced by its clean copy here, before
+    anything is stored (articles/images.py); a refused one leaves the row as it was."""
+    value = form.cleaned_data.get(field)
+    if value and not getattr(value, "_committed", False) and hasattr(value, "size"):
+        clean = images.clean_upload(value)
+        setattr(form.instance, width_field, clean.width)
+        setattr(form.instance, height_field, clean.height)
+        return clean.file
+    return value
 
 
 class DiscussionQuestionForm(forms.ModelForm):
@@ -233,6 +248,15 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
 
+    def get_fieldsets(self, request, obj=None):
+        (name, options), *rest = super().get_fieldsets(request, obj)
+        description = format_html(
+            'Images in the body come from the <a href="{}">image library</a>: upload one there, '
+            "then paste its Markdown where it should appear.",
+            reverse("admin:articles_bodyimage_changelist"),
+        )
+        return [(name, {**options, "description": description}), *rest]
+
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
@@ -240,6 +264,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 "markdown-preview/",
                 self.admin_site.admin_view(self.markdown_preview),
                 name="{}_{}_markdown_preview".format(*info),
+            ),
+            path(
+                "library-images/",
+                self.admin_site.admin_view(self.library_images),
+                name="{}_{}_library_images".format(*info),
             ),
             path(
                 "tag-suggestions/",
@@ -253,8 +282,9 @@ class ArticleAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         info = self.opts.app_label, self.opts.model_name
         if "body" in form.base_fields:
-            url = reverse("admin:{}_{}_markdown_preview".format(*info))
-            form.base_fields["body"].widget.attrs["data-preview-url"] = url
+            attrs = form.base_fields["body"].widget.attrs
+            attrs["data-preview-url"] = reverse("admin:{}_{}_markdown_preview".format(*info))
+            attrs["data-images-url"] = reverse("admin:{}_{}_library_images".format(*info))
         if "tags" in form.base_fields:
             url = reverse("admin:{}_{}_tag_suggestions".format(*info))
             form.base_fields["tags"].widget.attrs["data-suggest-url"] = url
@@ -270,8 +300,25 @@ class ArticleAdmin(admin.ModelAdmin):
         """The body as readers would see it, through the site's one sanitizer: the live
         preview beside the Markdown field. Editors who may write articles only."""
         self._may_write(request)
-        html = render_markdown(request.POST.get("body", ""), ARTICLE)
+        html = render_article_body(request.POST.get("body", ""))
         return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+    @method_decorator(never_cache)
+    @method_decorator(require_GET)
+    def library_images(self, request):
+        """The newest library images, for the article form's "Insert image":
+        {"images": [{"alt", "url", "markdown"}], "library": its address in the desk}."""
+        self._may_write(request)
+        offered = BodyImage.objects.only("file", "alt", "caption", "credit")[:OFFERED_IMAGES]
+        return JsonResponse(
+            {
+                "images": [
+                    {"alt": image.alt, "url": image.url, "markdown": image.markdown}
+                    for image in offered
+                ],
+                "library": reverse("admin:articles_bodyimage_changelist"),
+            }
+        )
 
     @method_decorator(never_cache)
     @method_decorator(require_GET)
@@ -315,6 +362,71 @@ class ArticleAdmin(admin.ModelAdmin):
             ngettext("%d article is a draft again.", "%d articles are drafts again.", count)
             % count,
         )
+
+
+class BodyImageForm(forms.ModelForm):
+    class Meta:
+        widgets = {
+            "file": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "alt": forms.TextInput(attrs=WIDE),
+            "caption": forms.TextInput(attrs=WIDE),
+            "credit": forms.TextInput(attrs=WIDE),
+        }
+
+    def clean_file(self):
+        return checked_upload(self, "file", "width", "height")
+
+
+@admin.register(BodyImage)
+class BodyImageAdmin(admin.ModelAdmin):
+    """The image library: images for article bodies, uploaded with the lead images' checks
+    and variants, each listed with the Markdown that inserts it. An image an article shows
+    cannot be deleted."""
+
+    form = BodyImageForm
+    list_display = ["thumbnail", "alt", "caption", "markdown_snippet", "uploaded_at"]
+    list_display_links = ["alt"]
+    search_fields = ["alt", "caption", "credit"]
+    search_help_text = "Words in the alt text, caption or credit."
+    list_per_page = 25
+    show_full_result_count = False
+    # One at a time, through the confirmation that lists the articles showing it.
+    actions = None
+    fields = ["file", "alt", "caption", "credit", "markdown_snippet"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Articles show the image by its file's address: it stays as uploaded.
+        return ["markdown_snippet", "file"] if obj else ["markdown_snippet"]
+
+    @admin.display(description="Image")
+    def thumbnail(self, image):
+        smallest = image.variants[0] if image.variants else None
+        src = default_storage.url(smallest["name"]) if smallest else image.url
+        # Decorative here: its alt text is the next column.
+        return format_html('<img src="{}" alt="" class="library-thumbnail">', src)
+
+    @admin.display(description="Markdown to paste")
+    def markdown_snippet(self, image):
+        if image.pk is None:
+            return "(once uploaded)"
+        return format_html('<code class="library-snippet">{}</code>', image.markdown)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting is refused while an article shows the image: it would show broken."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            for article in Article.objects.showing_image(image.url).only("id", "title"):
+                url = reverse("admin:articles_article_change", args=[article.pk])
+                protected.append(format_html('<a href="{}">{}</a>', url, article.title))
+        return deleted, counts, perms_needed, protected
+
+    class Media:
+        css = {"all": ["articles/article-form.css"]}
 
 
 admin.site.unregister(Tag)

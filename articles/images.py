@@ -1,4 +1,5 @@
-"""Lead images: checking an upload, storing a clean copy, and the responsive variants.
+"""Uploaded images (lead images, and the library's images for article bodies): checking an
+upload, storing a clean copy, and the responsive variants.
 
 An upload is checked in the desk's request before anything is stored (`clean_upload`): its
 bytes must be a JPEG, PNG or WebP image whatever its name says, within LEAD_IMAGE_MAX_BYTES,
@@ -8,8 +9,9 @@ truncated files. What is stored is a copy turned upright by its EXIF orientation
 again without any metadata (camera, GPS position), in its own format: the fallback `src`.
 
 The WebP variants (LEAD_IMAGE_WIDTHS) are made by the task worker (`make_variants`), not the
-web worker, which stores them through Django's storage API and renews the article's version in
-the transaction that records them; until then pages show the fallback alone.
+web worker, which stores them through Django's storage API and records them through the image's
+owner (`record_image_variants` on its model's queryset), which renews what shows it in that
+transaction; until then pages show the fallback alone.
 """
 
 import warnings
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,6 +36,7 @@ except ImportError:
 # Pillow's format name → the stored file's extension. Nothing else is accepted.
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 UPLOAD_TO = "lead-images"
+LIBRARY_UPLOAD_TO = "body-images"
 WEBP_QUALITY = 80
 
 
@@ -55,7 +59,7 @@ def clean_upload(upload):
     limit = settings.LEAD_IMAGE_MAX_BYTES
     if upload.size > limit:
         _refuse(
-            f"This file is {filesizeformat(upload.size)}; lead images may be at most "
+            f"This file is {filesizeformat(upload.size)}; images may be at most "
             f"{filesizeformat(limit)}.",
             "too_large",
         )
@@ -94,7 +98,7 @@ def clean_upload(upload):
 def _too_many_pixels_message():
     limit = settings.LEAD_IMAGE_MAX_PIXELS
     return (
-        f"This image has too many pixels to handle safely; lead images may have at most "
+        f"This image has too many pixels to handle safely; images may have at most "
         f"{limit / 1_000_000:g} megapixels (say {_side(limit):,} x {_side(limit):,})."
     )
 
@@ -125,12 +129,19 @@ def variant_name(name, width):
     return str(path.with_name(f"{path.stem}-{width}w.webp"))
 
 
-@task()
-def make_variants(article_id, name):
-    """Make the WebP variants of article `article_id`'s lead image, stored as `name`, narrower
-    than the image itself, and record them on the article if it still has that image."""
-    from articles.models import Article
+def srcset(name, width, variants):
+    """`srcset` for the stored image `name`, `width` pixels wide: its WebP variants, then the
+    image itself at full width."""
+    candidates = [f"{default_storage.url(v['name'])} {v['width']}w" for v in variants]
+    candidates.append(f"{default_storage.url(name)} {width}w")
+    return ", ".join(candidates)
 
+
+@task()
+def make_variants(owner_id, name, owner="articles.Article"):
+    """Make the WebP variants of the image stored as `name`, narrower than the image itself,
+    and record them on row `owner_id` of model `owner` (an article's lead image, a library
+    image) if it still has that image."""
     with default_storage.open(name) as stored:
         image = Image.open(stored)
         image.load()
@@ -148,7 +159,7 @@ def make_variants(article_id, name):
         saved = default_storage.save(variant_name(name, width), ContentFile(out.getvalue()))
         variants.append({"name": saved, "width": width, "height": height})
     with transaction.atomic():
-        if not Article.objects.record_lead_image_variants(article_id, name, variants):
+        if not apps.get_model(owner).objects.record_image_variants(owner_id, name, variants):
             # Replaced or removed while these were made: they belong to nothing.
             transaction.on_commit(lambda: delete_files([v["name"] for v in variants]))
     return len(variants)

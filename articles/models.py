@@ -1,4 +1,5 @@
 import html
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ from mistralnews.markup import ARTICLE, image_sources, plain_text, render_markdo
 
 # Descriptions, search results and feed summaries stay this short.
 EXCERPT_WORDS = 40
+# More than a correction's 2,000 characters hold.
+CORRECTION_WORDS = 1000
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -123,7 +126,7 @@ class ArticleQuerySet(models.QuerySet):
         found = Article.objects.filter(pk__in=one_a_year).values_list("published_at", flat=True)
         return sorted({timezone.localtime(when).year for when in found}, reverse=True)
 
-    def record_lead_image_variants(self, article_id, name, variants):
+    def record_image_variants(self, article_id, name, variants):
         """Record the variants made of article `article_id`'s lead image `name` and renew it,
         if it still has that image; answer whether it did. Call it in a transaction."""
         article = self.filter(pk=article_id, lead_image=name)
@@ -131,6 +134,10 @@ class ArticleQuerySet(models.QuerySet):
             return False
         renew(article, lists=[ARTICLE_LISTS])
         return True
+
+    def showing_image(self, url):
+        """Articles whose body shows the image at `url` (a library image), drafts included."""
+        return self.filter(body_html__contains=f'src="{url}"')
 
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
@@ -239,6 +246,9 @@ class Article(Versioned):
     # The article's dated corrections as readers see them, rendered whenever one changes
     # (Correction.save), so that the page and the feed print them without a query.
     corrections_html = models.TextField(blank=True, editable=False)
+    # The same corrections for machines (schema.org CorrectionComment in the JSON-LD):
+    # [{"text": plain text, "published_at": ISO date}, ...], oldest first.
+    corrections_data = models.JSONField(default=list, blank=True, editable=False)
     # Kept by the comments app like comment_count: approved answers to its questions (threads'
     # first comments) and approved comments the editors picked.
     answer_count = models.PositiveIntegerField(
@@ -344,7 +354,7 @@ class Article(Versioned):
         """The body as HTML, rendered once per text however often clean() and save() ask."""
         cached = getattr(self, "_body_rendering", None)
         if cached is None or cached[0] != self.body:
-            self._body_rendering = cached = (self.body, render_markdown(self.body, ARTICLE))
+            self._body_rendering = cached = (self.body, render_article_body(self.body))
         return cached[1]
 
     def _replaced_lead_image_files(self):
@@ -376,12 +386,7 @@ class Article(Versioned):
         """`srcset` for the lead image: the WebP variants, then the fallback at full width."""
         if not self.lead_image:
             return ""
-        candidates = [
-            f"{default_storage.url(variant['name'])} {variant['width']}w"
-            for variant in self.lead_image_variants
-        ]
-        candidates.append(f"{self.lead_image_url} {self.lead_image_width}w")
-        return ", ".join(candidates)
+        return images.srcset(self.lead_image.name, self.lead_image_width, self.lead_image_variants)
 
     @property
     def share_image(self):
@@ -491,6 +496,12 @@ class Article(Versioned):
         return plain_text(html.escape(self.summary) or self.body_html, words=EXCERPT_WORDS)
 
 
+def render_article_body(text):
+    """An article's Markdown `text` as readers see it; images from the library come with their
+    size and srcset."""
+    return render_markdown(text, ARTICLE, known_images=BodyImage.objects.sizes_by_url)
+
+
 def modified_at():
     """Article.modified_at as a database expression: the later of the publication and the
     revision (a revision before publication is not one readers saw)."""
@@ -565,6 +576,13 @@ def record_corrections(article_id):
         (correction, render_markdown(correction.text, ARTICLE))
         for correction in Correction.objects.filter(article_id=article_id)
     ]
+    data = [
+        {
+            "text": plain_text(rendered, words=CORRECTION_WORDS),
+            "published_at": correction.published_at.isoformat(),
+        }
+        for correction, rendered in corrections
+    ]
     html = (
         render_to_string("articles/_corrections.html", {"corrections": corrections})
         if corrections
@@ -578,7 +596,123 @@ def record_corrections(article_id):
             models.Q(revised_at__isnull=True) | models.Q(revised_at__lt=latest)
         ).update(revised_at=latest)
     # updated_at too: the feeds' ETag is made of it.
-    renew(article, lists=[ARTICLE_LISTS], corrections_html=html, updated_at=timezone.now())
+    renew(
+        article,
+        lists=[ARTICLE_LISTS],
+        corrections_html=html,
+        corrections_data=data,
+        updated_at=timezone.now(),
+    )
+
+
+class BodyImageQuerySet(models.QuerySet):
+    def sizes_by_url(self, sources):
+        """{url: {"width", "height", "srcset", "sizes"}} for those image `sources` (as in
+        rendered HTML) that are library images; one query, none without any."""
+        media = default_storage.url("")
+        library = f"{media}{images.LIBRARY_UPLOAD_TO}/"
+        names = {source.removeprefix(media) for source in sources if source.startswith(library)}
+        if not names:
+            return {}
+        return {image.url: image.size_attributes for image in self.filter(file__in=names)}
+
+    def record_image_variants(self, image_id, name, variants):
+        """Record the variants made of library image `image_id` stored as `name`, and render
+        again the articles that show it, so their pages offer the variants; answer whether it
+        still has that file. Call it in a transaction."""
+        image = self.filter(pk=image_id, file=name).first()
+        if image is None:
+            return False
+        image.variants = variants
+        image.save(update_fields=["variants"])
+        for article in Article.objects.showing_image(image.url):
+            article.save(update_fields=["body_html"])
+        return True
+
+
+class BodyImage(models.Model):
+    """An image in the desk's library, for article bodies: a clean copy of the upload
+    (articles/images.py) with its size and WebP variants, inserted by its Markdown snippet.
+    Articles show it by its URL, so its file never changes once uploaded."""
+
+    # Inside the sizes a body image is shown at: the article's column, or the screen.
+    SIZES = "(min-width: 48rem) 46rem, 100vw"
+
+    file = models.FileField(
+        "image",
+        upload_to=images.LIBRARY_UPLOAD_TO,
+        max_length=200,
+        help_text="JPEG, PNG or WebP. Stored upright and without its metadata (camera, place); "
+        "smaller copies for phones are made within a minute.",
+    )
+    alt = models.CharField(
+        "alt text",
+        max_length=300,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=300, blank=True, help_text="Shown under the image.")
+    credit = models.CharField(max_length=200, blank=True, help_text="Photographer or agency.")
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    # [{"name", "width", "height"}, ...], narrowest first, as for lead images.
+    variants = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False
+    )
+
+    objects = BodyImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "library image"
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        new_file = self.pk is None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if new_file:
+                pk, name = self.pk, self.file.name
+                transaction.on_commit(
+                    lambda: images.make_variants.enqueue(pk, name, owner="articles.BodyImage")
+                )
+
+    def delete(self, *args, **kwargs):
+        files = [self.file.name, *(variant["name"] for variant in self.variants)]
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            transaction.on_commit(lambda: images.delete_files(files))
+        return deleted
+
+    @property
+    def url(self):
+        return default_storage.url(self.file.name)
+
+    @property
+    def size_attributes(self):
+        """The attributes an <img> of this image gets in an article body."""
+        attributes = {"width": self.width, "height": self.height}
+        if self.variants:
+            attributes["srcset"] = images.srcset(self.file.name, self.width, self.variants)
+            attributes["sizes"] = self.SIZES
+        return attributes
+
+    @property
+    def markdown(self):
+        """The Markdown that shows this image in an article: the image, then its caption and
+        credit in italics on the line below."""
+        snippet = f"![{markdown_escape(self.alt)}]({self.url})"
+        note = " ".join(part for part in [self.caption, self.credit and f"({self.credit})"] if part)
+        return f"{snippet}\n*{markdown_escape(note)}*" if note else snippet
+
+
+def markdown_escape(text):
+    """`text` on one line, with what would end an image's alt text or an emphasis
+    backslash-escaped, so that it stays text."""
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", " ".join(text.split()))
 
 
 class DiscussionQuestionQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """An article as schema.org JSON-LD, the metadata search engines read."""
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -58,6 +58,15 @@ def news_article(article, url):
         "inLanguage": settings.LANGUAGE_CODE,
         "isAccessibleForFree": True,
     }
+    if article.corrections_data:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction["text"],
+                "datePublished": iso_datetime(datetime.fromisoformat(correction["published_at"])),
+            }
+            for correction in article.corrections_data
+        ]
     if (image := article.share_image) is not None:
         data["image"] = {
             "@type": "ImageObject",

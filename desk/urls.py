@@ -9,6 +9,7 @@ app_name = "desk"
 urlpatterns = [
     path("queue/", site.admin_view(views.queue_view), name="queue"),
     path("queue/<int:pk>/", site.admin_view(views.moderate_view), name="moderate"),
+    path("queue/<int:pk>/reply/", site.admin_view(views.reply_view), name="reply"),
     path("alerts/", site.admin_view(views.alerts_view), name="alerts"),
     path("queue/<int:pk>/rule/", site.admin_view(views.address_rule_view), name="address_rule"),
 ]

@@ -1,5 +1,6 @@
 """The one-click moderation queue: held comments with their context, each decided by one POST
-through `comments.moderation.moderate`, and editors' rules on commenters' addresses."""
+through `comments.moderation.moderate`, replies posted as staff, and editors' rules on
+commenters' addresses."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,10 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from clients.identity import address_hash
-from comments.forms import MAX_ID
+from clients.identity import address_hash, client_hash
+from comments.forms import MAX_ID, CommentForm
 from comments.models import AddressRule, Comment, ModerationEvent
 from comments.moderation import UNDO_WINDOW, moderate
+from comments.posting import CommentRejected, post_comment
 from desk.models import AlertChoice, RemovalReason
 from desk.queue import counts, page_of_rows
 
@@ -136,6 +138,45 @@ def moderate_view(request, pk):
             request.session[UNDO_KEY] = {"comment": pk, "until": until.timestamp()}
     else:
         messages.info(request, f"{comment.author_name}'s comment was already decided on.")
+    return back_to_queue(request)
+
+
+@require_POST
+def reply_view(request, pk):
+    """Reply to comment `pk` as staff, as an editor does on the article page (CommentForm with
+    `staff`, then post_comment); a comment still waiting is approved first, as it will have an
+    answer under it. Both are done, or neither."""
+    require(request, MODERATE)
+    parent = get_object_or_404(
+        Comment.objects.only("id", "status", "author_name", "article"), pk=pk
+    )
+    article = Article.objects.published().filter(pk=parent.article_id).first()
+    if article is None or not article.accepts_comments:
+        return refuse(request, "Comments are closed on this article: no reply can be posted.", 403)
+    if parent.status not in (Comment.Status.PENDING, Comment.Status.APPROVED):
+        return refuse(
+            request, f"{parent.author_name}'s comment is not shown: it cannot be replied to."
+        )
+    with transaction.atomic():
+        approved = moderate(Comment.objects.filter(pk=pk, status=Comment.Status.PENDING),
+                            Action.APPROVE, request.user)  # fmt: skip
+        form = CommentForm(
+            {"body": request.POST.get("body", ""), "parent": pk},
+            article=article,
+            staff=request.user,
+        )
+        try:
+            if not form.is_valid():
+                raise CommentRejected(" ".join(message for messages in form.errors.values()
+                                               for message in messages))  # fmt: skip
+            reply = form.build_comment()
+            reply.ip_hash = client_hash(request)
+            post_comment(reply, staff=request.user)
+        except CommentRejected as rejection:
+            transaction.set_rollback(True)
+            return refuse(request, rejection.message, rejection.status)
+    done = "approved, and replied to" if approved else "replied to"
+    messages.success(request, f"{parent.author_name}'s comment: {done} as staff.")
     return back_to_queue(request)
 
 

@@ -49,7 +49,12 @@ ARTICLE = Profile(
     tags=frozenset(
         _PROSE_TAGS | {"h2", "h3", "h4", "img", "hr", "table", "thead", "tbody", "tr", "th", "td"}
     ),
-    attributes={"a": ["href", "title"], "img": ["src", "alt", "title"]},
+    # An image's size and srcset come only from the site's own record of it (`known_images`
+    # in render_markdown): Markdown has no syntax for them and raw HTML is off.
+    attributes={
+        "a": ["href", "title"],
+        "img": ["src", "alt", "title", "width", "height", "srcset", "sizes"],
+    },
     protocols=frozenset({"http", "https", "mailto"}),
     retag={"h1": "h2", "h5": "h4", "h6": "h4"},
     extensions=("tables", "fenced_code", "sane_lists", "smarty"),
@@ -104,6 +109,12 @@ class _ProfileTreeprocessor(Treeprocessor):
                     element.text = alt
             elif element.tag == "a" and self.profile.link_rel:
                 element.set("rel", self.profile.link_rel)
+        known_images = getattr(self.md, "known_images", None)
+        if known_images is not None and (shown := list(root.iter("img"))):
+            found = known_images([element.get("src", "") for element in shown])
+            for element in shown:
+                for name, value in found.get(element.get("src"), {}).items():
+                    element.set(name, str(value))
 
 
 class _ProfileExtension(Extension):
@@ -180,10 +191,13 @@ def escaped_paragraphs(text):
     return "\n".join(f"<p>{html.escape(part)}</p>" for part in paragraphs if part)
 
 
-def render_markdown(text, profile):
-    """Render Markdown `text` to HTML that holds only what `profile` allows."""
+def render_markdown(text, profile, *, known_images=None):
+    """Render Markdown `text` to HTML that holds only what `profile` allows. `known_images`:
+    a function from the `src` of the images shown to {src: {attribute: value}} for those the
+    site stores, their size and srcset (in one call, whatever the number of images)."""
     text = _defuse_brackets(drop_control_characters(text or ""))
     md, cleaner = _converter(profile)
+    md.known_images = known_images
     try:
         return cleaner.clean(md.reset().convert(text))
     except RecursionError:

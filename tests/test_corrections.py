@@ -2,13 +2,14 @@
 it under the article and in the feed, the article shows as updated, and it stays in the
 article's history."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import feedparser
 from django.utils import timezone
 
 from articles.models import Article
 from tests.test_article_admin import article_form_data, change_url
+from tests.test_metadata import article_json_ld
 
 
 def with_correction(article, text, when=None):
@@ -97,3 +98,39 @@ def test_the_article_page_costs_the_same_queries_with_corrections(
     with django_assert_num_queries(6):  # as tests/test_pages.py counts it without any
         response = client.get(article.get_absolute_url())
     assert "Fix 2." in response.content.decode()
+
+
+def test_corrections_are_in_the_json_ld_as_correction_comments(client, make_article):
+    article = make_article(published_at=timezone.now() - timedelta(days=3))
+    assert "correction" not in article_json_ld(client, article)
+    first = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    article.corrections.create(text="The round was **€600m**.", published_at=first)
+    article.corrections.create(
+        text="The CEO is *Arthur Mensch*.", published_at=first + timedelta(days=1)
+    )
+
+    corrections = article_json_ld(client, article)["correction"]
+
+    assert corrections == [
+        {
+            "@type": "CorrectionComment",
+            "text": "The round was €600m.",
+            "datePublished": first.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        {
+            "@type": "CorrectionComment",
+            "text": "The CEO is Arthur Mensch.",
+            "datePublished": (first + timedelta(days=1))
+            .astimezone(UTC)
+            .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+    ]
+
+
+def test_a_deleted_correction_leaves_the_json_ld(client, make_article):
+    article = make_article(published_at=timezone.now() - timedelta(days=3))
+    correction = article.corrections.create(text="A date was wrong.")
+
+    correction.delete()
+
+    assert "correction" not in article_json_ld(client, article)

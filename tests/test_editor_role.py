@@ -20,7 +20,7 @@ from tests.test_article_admin import article_form_data
 
 DESK_PERMISSIONS = {
     *(f"articles.{action}_{model}"
-      for model in ["article", "category", "discussionquestion", "correction"]
+      for model in ["article", "category", "discussionquestion", "correction", "bodyimage"]
       for action in ["add", "change", "delete", "view"]),
     *(f"taggit.{action}_tag" for action in ["add", "change", "delete", "view"]),
     "comments.change_comment",
@@ -48,12 +48,12 @@ def test_editors_group_has_exactly_the_desk_permissions(db):
 
 
 def test_editors_group_migration_is_idempotent_and_makes_missing_permissions(db):
-    migration = importlib.import_module("desk.migrations.0006_editors_edit_the_guidelines")
+    migration = importlib.import_module("desk.migrations.0008_editors_use_the_image_library")
     Permission.objects.filter(codename="view_moderationevent").delete()
     schema_editor = SimpleNamespace(connection=connection)
 
-    migration.let_editors_edit_the_guidelines(apps, schema_editor)
-    migration.let_editors_edit_the_guidelines(apps, schema_editor)
+    migration.let_editors_use_the_image_library(apps, schema_editor)
+    migration.let_editors_use_the_image_library(apps, schema_editor)
 
     assert Group.objects.filter(name="Editors").count() == 1
     assert group_permissions() == DESK_PERMISSIONS

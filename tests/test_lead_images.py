@@ -197,7 +197,7 @@ def test_alt_text_is_required_with_an_image(editor_client, draftable, media_root
         ),
         (
             giant_png,
-            "This image has too many pixels to handle safely; lead images may have at most "
+            "This image has too many pixels to handle safely; images may have at most "
             "40 megapixels",
         ),
         (
@@ -233,7 +233,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
 
     response = upload(editor_client, draftable, photo(2000, 2000))
 
-    assert "lead images may be at most 9.8\xa0KB" in response.content.decode()
+    assert "images may be at most 9.8\xa0KB" in response.content.decode()
     assert stored_files(media_root) == []
 
 

@@ -64,7 +64,21 @@ def test_canonical_form_ignores_serialisation_details():
 
 # --- What each entry lets through -----------------------------------------------------------
 
-# (entry, Markdown, article HTML, comment HTML), in canonical form.
+
+def known_images(sources):
+    """As the image library answers (BodyImage.objects.sizes_by_url): the size and srcset of
+    the images the site stores, by their address."""
+    library = "/media/body-images/chart.png"
+    srcset = "/media/body-images/chart-480w.webp 480w, /media/body-images/chart.png 960w"
+    return {
+        source: {"width": 960, "height": 540, "srcset": srcset, "sizes": "100vw"}
+        for source in sources
+        if source == library
+    }
+
+
+# (entry, Markdown, article HTML, comment HTML), in canonical form; rendered with the image
+# library's sizes (known_images).
 ENTRIES = [
     ("p", "Text", "<p>Text</p>", "<p>Text</p>"),
     ("br", "one  \ntwo", "<p>one<br>\ntwo</p>", "<p>one<br>\ntwo</p>"),
@@ -148,6 +162,14 @@ ENTRIES = [
         '<p><img alt="" src="/static/chart.png"></p>',
         "<p></p>",
     ),
+    (
+        "img-width-height-srcset-sizes-from-the-library",
+        "![A chart](/media/body-images/chart.png)",
+        '<p><img alt="A chart" height="540" sizes="100vw" src="/media/body-images/chart.png" '
+        'srcset="/media/body-images/chart-480w.webp 480w, /media/body-images/chart.png 960w" '
+        'width="960"></p>',
+        "<p>A chart</p>",
+    ),
     ("hr", "a\n\n---\n\nb", "<p>a</p><hr><p>b</p>", "<p>a</p><p>b</p>"),
     (
         "table",
@@ -170,13 +192,20 @@ ENTRIES = [
 def test_each_allowed_entry_renders_in_its_profile(profile_name, source, article, comment):
     expected = {"article": article, "comment": comment}[profile_name]
 
-    assert canonical(render_markdown(source, PROFILES[profile_name])) == expected
+    rendered = render_markdown(source, PROFILES[profile_name], known_images=known_images)
+
+    assert canonical(rendered) == expected
 
 
 def test_every_allow_list_entry_has_a_rendering_test():
     """Adding a tag, attribute or scheme to a profile means adding its case above."""
     rendered = {
-        name: canonical("".join(render_markdown(source, profile) for _, source, *_ in ENTRIES))
+        name: canonical(
+            "".join(
+                render_markdown(source, profile, known_images=known_images)
+                for _, source, *_ in ENTRIES
+            )
+        )
         for name, profile in PROFILES.items()
     }
 

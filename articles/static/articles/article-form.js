@@ -1,7 +1,9 @@
-// The article form in the desk: a live preview of the body beside it, and tag suggestions.
-// Both ask the server (staff-only endpoints in articles/admin.py); the preview is rendered by
-// the site's one sanitizer (mistralnews/markup.py), exactly as readers will see it. Without
-// this script the form works as before, and "View on site" opens the preview page.
+// The article form in the desk: a live preview of the body beside it, "Insert image" from the
+// image library, and tag suggestions. They ask the server (staff-only endpoints in
+// articles/admin.py); the preview is rendered by the site's one sanitizer
+// (mistralnews/markup.py), exactly as readers will see it. Without this script the form works
+// as before: "View on site" opens the preview page, and the image library lists each image's
+// Markdown to paste.
 "use strict";
 
 (function () {
@@ -74,6 +76,87 @@
     refresh();
   }
 
+  // The snippet at the cursor (in place of the selection), as a paragraph of its own.
+  function insertAtCursor(textarea, snippet) {
+    const start = textarea.selectionStart;
+    const end = textarea.selectionEnd;
+    const before = textarea.value.slice(0, start);
+    const after = textarea.value.slice(end);
+    const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const trail = !after || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+    textarea.setRangeText(lead + snippet + trail, start, end, "end");
+    textarea.dispatchEvent(new Event("input", { bubbles: true })); // the preview follows
+    textarea.focus();
+  }
+
+  function imageInsert(body) {
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "insert-image__toggle";
+    toggle.textContent = "Insert image…";
+    toggle.setAttribute("aria-expanded", "false");
+    const panel = document.createElement("div");
+    panel.className = "insert-image";
+    panel.id = body.id + "_images";
+    panel.setAttribute("role", "group");
+    panel.setAttribute("aria-label", "Images from the library");
+    panel.hidden = true;
+    toggle.setAttribute("aria-controls", panel.id);
+    const bar = document.createElement("div");
+    bar.className = "insert-image__bar";
+    bar.append(toggle, panel);
+    const pair = body.closest(".live-preview-pair") || body;
+    pair.after(bar);
+
+    async function load() {
+      const response = await fetch(body.dataset.imagesUrl, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(response.status);
+      const { images, library } = await response.json();
+      const list = document.createElement("ul");
+      for (const image of images) {
+        const button = document.createElement("button");
+        button.type = "button";
+        const thumbnail = document.createElement("img");
+        thumbnail.src = image.url;
+        thumbnail.alt = "";
+        const words = document.createElement("span");
+        words.textContent = image.alt;
+        button.append(thumbnail, words);
+        button.addEventListener("click", function () {
+          insertAtCursor(body, image.markdown);
+          close();
+        });
+        const item = document.createElement("li");
+        item.append(button);
+        list.append(item);
+      }
+      const more = document.createElement("p");
+      const link = document.createElement("a");
+      link.href = library;
+      link.target = "_blank";
+      link.textContent = "the image library";
+      more.append(images.length ? "Newest first. Upload others in " : "No images yet: upload them in ", link, ".");
+      panel.replaceChildren(...(images.length ? [list] : []), more);
+    }
+
+    function close() {
+      panel.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+    }
+
+    toggle.addEventListener("click", async function () {
+      if (!panel.hidden) return close();
+      panel.hidden = false;
+      toggle.setAttribute("aria-expanded", "true");
+      panel.textContent = "Loading the library…";
+      try {
+        await load();
+      } catch (error) {
+        panel.textContent = "The image library is unavailable; your text is not affected.";
+      }
+    });
+  }
+
   function tagSuggestions(input) {
     const list = document.createElement("datalist");
     list.id = input.id + "_suggestions";
@@ -110,6 +193,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     const body = document.querySelector("textarea[data-preview-url]");
     if (body) livePreview(body);
+    if (body && body.dataset.imagesUrl) imageInsert(body);
     const tags = document.querySelector("input[data-suggest-url]");
     if (tags) tagSuggestions(tags);
   });
