@@ -298,6 +298,8 @@ class ModerationEvent(models.Model):
         UNPICK = "unpick", "Editors' pick withdrawn"
         # By the site itself, when enough readers reported a comment (comments.reporting).
         HOLD = "hold", "Held for review after readers' reports"
+        # An editor's approval of a reported comment that was public already: the status stays.
+        KEEP = "keep", "Kept after readers' reports"
 
     RESULTING_STATUS = {
         Action.APPROVE: Comment.Status.APPROVED,
@@ -311,8 +313,9 @@ class ModerationEvent(models.Model):
     AUTHOR_ACTIONS = frozenset({Action.WITHDRAW})
     # Actions that praise a comment: the public log shows them as such.
     POSITIVE_ACTIONS = frozenset({Action.PICK})
-    # Editors' curation, which leaves the status as it is: not in RESULTING_STATUS.
-    CURATION_ACTIONS = frozenset({Action.PICK, Action.UNPICK})
+    # Editors' curation, and keeping a reported comment, leave the status as it is: not in
+    # RESULTING_STATUS.
+    STATUS_KEEPING_ACTIONS = frozenset({Action.PICK, Action.UNPICK, Action.KEEP})
 
     # PROTECT keeps the log complete: a moderated comment (and so its article) cannot be
     # deleted by accident; the desk never deletes comments at all.

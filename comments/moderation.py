@@ -77,9 +77,9 @@ def moderate(comments, action, moderator, reason=""):
     (withdrawing). A removal needs a reason: readers see it in the comment's place. What its
     author withdrew, no editor brings back.
 
-    An editor's approval, removal or spam verdict answers the comments' open reports, an
-    approval of a comment that is public already included (announced as KEPT); its undo
-    (REOPEN) opens again the reports it answered."""
+    An editor's approval, removal or spam verdict answers the comments' open reports; an
+    approval of a comment that is public already keeps it (logged as KEEP, announced as KEPT).
+    An undo (REOPEN) opens again the reports it answered."""
     action = Action(action)
     status = ModerationEvent.RESULTING_STATUS[action]
     reason = reason.strip()
@@ -96,11 +96,22 @@ def moderate(comments, action, moderator, reason=""):
     if moderator is not None and action in ANSWERS:
         answered = Report.objects.open().filter(comment__in=comments.values("pk"))
         if action == Action.APPROVE:
-            kept = list(answered.exclude(comment__in=changing).values_list("comment", flat=True))
+            kept = set(answered.exclude(comment__in=changing).values_list("comment", flat=True))
+            answered.filter(comment__in=kept).update(decided_at=now, decision=Action.KEEP)
         answered.update(decided_at=now, decision=action)
     elif moderator is not None and action == Action.REOPEN:
         reopen_reports(Comment.objects.filter(pk__in=changing))
     if kept:
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(
+                comment_id=pk,
+                action=Action.KEEP,
+                reason=reason,
+                moderator=moderator,
+                created_at=now,
+            )
+            for pk in sorted(kept)
+        )
         announce(Event.KEPT, Comment.objects.filter(pk__in=kept))
     if not changing:
         return 0

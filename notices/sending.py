@@ -273,8 +273,7 @@ def send_due_report_decisions(older_than, now=None):
 def _send_report_decision(report):
     comment = report.comment
     action = ModerationEvent.Action(report.decision)
-    # The decision's entry in the public log; an approval of a comment already public (kept)
-    # changed nothing there and has none.
+    # The decision's entry in the public log.
     event = comment.moderation_events.filter(action=action, created_at=report.decided_at).first()
     subject, text, html = outbox.compose(
         "notices/email/report_decision",

@@ -85,7 +85,10 @@ def test_posting_announces_the_status_the_comment_got(mistral, heard, settings):
 
 
 def test_every_action_results_in_its_own_status(mistral, make_comment, editor):
-    assert set(ModerationEvent.RESULTING_STATUS) == set(Action) - ModerationEvent.CURATION_ACTIONS
+    assert (
+        set(ModerationEvent.RESULTING_STATUS)
+        == set(Action) - ModerationEvent.STATUS_KEEPING_ACTIONS
+    )
     for action, status in ModerationEvent.RESULTING_STATUS.items():
         # From another status: returning to moderation starts from a decision.
         other = Comment.Status.APPROVED if status == Comment.Status.PENDING else None

@@ -138,3 +138,26 @@ def test_the_desk_lists_reported_comments_most_reported_first(
     assert "Never reported." not in html
     assert "2: Abuse or harassment, Spam" in html
     assert "1: Off-topic" in html
+
+
+def test_keeping_a_reported_comment_is_logged_publicly_without_the_reporter(
+    client, comment, editor
+):
+    report(comment, "192.0.2.7", note="I do not like it.")
+    assert "Kept after" not in client.get(reverse("comments:moderation_log")).content.decode()
+    moderate(
+        Comment.objects.filter(pk=comment.pk),
+        ModerationEvent.Action.APPROVE,
+        editor,
+        reason="Within the guidelines",
+    )
+
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+    [event] = comment.moderation_events.all()
+    assert event.action == ModerationEvent.Action.KEEP
+    log = client.get(reverse("comments:moderation_log")).content.decode()
+    assert "Kept after readers&#x27; reports" in log and "Within the guidelines" in log
+    assert "192.0.2" not in log and "I do not like it." not in log
+
+    moderate(Comment.objects.filter(pk=comment.pk), ModerationEvent.Action.APPROVE, editor)
+    assert comment.moderation_events.count() == 1, "approving again keeps nothing more"
