@@ -64,30 +64,32 @@ def site_env(database, static_root, **variables):
     )
 
 
-def run(*command, env, capture=True):
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True)
+def run(*command, env, capture=True, root=ROOT):
+    """Run `command` in the checkout `root` (this one unless told); its output, or exit."""
+    result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
 
 
-def manage(*args, env):
-    return run(sys.executable, "manage.py", *args, env=env)
+def manage(*args, env, root=ROOT):
+    return run(sys.executable, "manage.py", *args, env=env, root=root)
 
 
-def site_task(*args, env):
-    return run(sys.executable, "bench/site_tasks.py", *args, env=env)
+def site_task(*args, env, root=ROOT):
+    return run(sys.executable, "bench/site_tasks.py", *args, env=env, root=root)
 
 
 @contextmanager
-def gunicorn(app, env, log_path):
-    """gunicorn serving `app` with the site's production worker settings; yields its URL."""
+def gunicorn(app, env, log_path, root=ROOT):
+    """gunicorn serving `app` of the checkout `root` (this one unless told) with the site's
+    production worker settings; yields its URL and the master's process id."""
     port = free_port()
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [BIN / "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-             "--no-control-socket", "--chdir", ROOT],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+             "--no-control-socket", "--chdir", root],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
