@@ -238,7 +238,7 @@ def main():
     def elapsed():
         return f"{time.monotonic() - started:.0f} s"
 
-    print(f"load average at the start: {os.getloadavg()}", file=sys.stderr)
+    load_start = os.getloadavg()
 
     with tempfile.TemporaryDirectory(prefix="mistralnews-bench-") as folder, ExitStack() as stack:
         folder = Path(folder)
@@ -297,13 +297,17 @@ def main():
         return figures(site.runs[condition], "rps")
 
     before, this, _ = sites
+
+    def ratio(text, value):
+        print(f"{text:<52} {value:.2f}  ({'within' if abs(value - 1) <= 0.1 else 'beyond'} 10%)")
+
     for site in sites:
-        print(f"{site.name}: arriving / none {rps(site, 'arriving') / rps(site, 'none'):.2f}")
+        ratio(f"{site.name}, arriving / none", rps(site, "arriving") / rps(site, "none"))
     for condition in ("none", "arriving"):
-        print(f"this / before, recommendations {condition}: "
-              f"{rps(this, condition) / rps(before, condition):.2f}")  # fmt: skip
-    print(f"this with recommendations arriving / before with none: "
-          f"{rps(this, 'arriving') / rps(before, 'none'):.2f}")  # fmt: skip
+        ratio(f"this / before, recommendations {condition}",
+              rps(this, condition) / rps(before, condition))  # fmt: skip
+    ratio("this with recommendations arriving / before with none",
+          rps(this, "arriving") / rps(before, "none"))  # fmt: skip
     for name, report in checked.items():
         print(f"{name}: {report['recommended']} recommendations at the end; comments whose count "
               f"the page showed stale: {report['stale before']} before the article's next "
@@ -313,8 +317,9 @@ def main():
     print(f"gunicorn: {WORKERS} sync workers a site; wrk: -t{THREADS} -c{CONNECTIONS}, "
           f"{options.duration} s after {options.warmup} s warm-up; recommendations at "
           f"{options.rate:g}/s from 8 threads; {options.rounds} rounds; loopback.")  # fmt: skip
-    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in load_end)}; "
-          f"{time.monotonic() - started:.0f} s in all.")  # fmt: skip
+    start, end = (", ".join(f"{x:.2f}" for x in load) for load in (load_start, load_end))
+    print(f"load average (1, 5, 15 min) at the start {start}, at the end {end}; "
+          f"{elapsed()} in all.")  # fmt: skip
     if failures:
         print("\nFAILED:\n" + "\n".join(failures), file=sys.stderr)
         sys.exit(1)
