@@ -19,7 +19,10 @@ For --rounds rounds it loads each site's article page with wrk (as `make bench` 
 bench/recommend_stream.py, a process of its own with its own cookies and CSRF token,
 recommends the page's comments at --rate a second: the two back to back, site after site,
 with the order of the sites and of the two reversed in every other round, so that the load of
-the machine falls on every site and both conditions alike. Figures are the rounds' medians. Around
+the machine falls on every site and both conditions alike. Figures are the rounds' medians.
+Beside req/s it reads the processor time the site's workers used (/proc) while wrk measured:
+per page served, and, beyond the pages, per recommendation. Those hold on a loaded machine,
+where req/s and their ratios follow whatever processor time the site is given. Around
 each stream it compares the page's ETag (the same CSRF cookie before and after), which changes
 only when the page's version does. After the rounds it checks each site's counts: stored on
 the comment, recorded as recommendations, as the streams left them; the page's counts before
@@ -57,6 +60,7 @@ from bench.run import (  # noqa: E402
     run,
     site_env,
     site_task,
+    worker_cpu_seconds,
     wrk,
 )
 
@@ -72,6 +76,7 @@ class Site:
     renews: bool = False
     env: dict = None
     url: str = ""
+    pid: int = 0
     recommends: bool = False
     counts: str | None = None
     article: dict = None
@@ -163,7 +168,19 @@ def measure(site, options, arriving, failures):
         if stream.stdout.readline().strip() != "ready":
             stream.wait()
             sys.exit(f"The recommendations for {site.name} did not start.")
-    result = wrk(site.url + ARTICLE, options.duration, options.warmup)
+    used = {}
+
+    @contextmanager
+    def measuring():
+        started, cpu = time.monotonic(), worker_cpu_seconds(site.pid)
+        yield
+        used.update(cpu=worker_cpu_seconds(site.pid) - cpu, seconds=time.monotonic() - started)
+
+    result = wrk(site.url + ARTICLE, options.duration, options.warmup, measuring=measuring)
+    # The processor time the site's workers had a second, and used for each page they served
+    # (with the recommendations', when they arrive).
+    result["cpu"] = used["cpu"] / used["seconds"]
+    result["cpu_per_page"] = 1000 * result["cpu"] / result["rps"]
     condition = "arriving" if arriving else "none"
     # Timeouts (no answer within wrk's 2 s) are a figure; anything else is a failure.
     errors = re.findall(r"(connect|read|write|timeout) (\d+)", result["socket_errors"])
@@ -253,7 +270,9 @@ def main():
             build(site, folder, options.comments, like)
         for site in sites:
             log = folder / f"{site.key}.log"
-            site.url, _ = stack.enter_context(gunicorn(site.app, site.env, log, root=site.root))
+            site.url, site.pid = stack.enter_context(
+                gunicorn(site.app, site.env, log, root=site.root)
+            )
             probe(site)
         for number in range(options.rounds):
             forward = number % 2 == 0
@@ -268,8 +287,9 @@ def main():
 
     print()
     header = (
-        f"{'site':<20} {'recommendations':<16} {'req/s':>6} {'rounds':<12} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'timeouts':>8} {'page':<7} {'POST p50/p99 ms':>15}"
+        f"{'site':<20} {'recommendations':<15} {'req/s':>6} {'rounds':<12} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'timeouts':>8} {'CPU/s':>5} {'ms/page':>7} {'page':<7} "
+        f"{'POST p50/p99':>12}"
     )
     print(header)
     print("-" * len(header))
@@ -287,20 +307,30 @@ def main():
             rounds = ",".join(f"{result['rps']:.0f}" for result in runs)
             timeouts = sum(result["timeouts"] for result in runs)
             print(
-                f"{site.name:<20} {what:<16} {figures(runs, 'rps'):>6.0f} "
-                f"{rounds:<12} {figures(runs, 'p50'):>7.1f} "
-                f"{figures(runs, 'p99'):>7.1f} {timeouts:>8} {kept:<7} {posts:>15}"
+                f"{site.name:<20} {what:<15} {figures(runs, 'rps'):>6.0f} {rounds:<12} "
+                f"{figures(runs, 'p50'):>7.1f} {figures(runs, 'p99'):>7.1f} {timeouts:>8} "
+                f"{figures(runs, 'cpu'):>5.2f} {figures(runs, 'cpu_per_page'):>7.2f} {kept:<7} "
+                f"{posts:>12}"
             )
     print()
 
     def rps(site, condition):
         return figures(site.runs[condition], "rps")
 
-    before, this, _ = sites
-
     def ratio(text, value):
-        print(f"{text:<52} {value:.2f}  ({'within' if abs(value - 1) <= 0.1 else 'beyond'} 10%)")
+        print(f"{text:<54} {value:.2f}  ({'within' if abs(value - 1) <= 0.1 else 'beyond'} 10%)")
 
+    def per_recommendation(site):
+        """The workers' processor time a second beyond the pages they served, at what a page
+        took with none arriving in the same round, for each recommendation: in ms."""
+        return median(
+            (arriving["cpu"] - arriving["rps"] * none["cpu_per_page"] / 1000)
+            / arriving["stream"]["rate"]
+            * 1000
+            for none, arriving in zip(site.runs["none"], site.runs["arriving"], strict=True)
+        )
+
+    before, this, _ = sites
     for site in sites:
         ratio(f"{site.name}, arriving / none", rps(site, "arriving") / rps(site, "none"))
     for condition in ("none", "arriving"):
@@ -308,6 +338,14 @@ def main():
               rps(this, condition) / rps(before, condition))  # fmt: skip
     ratio("this with recommendations arriving / before with none",
           rps(this, "arriving") / rps(before, "none"))  # fmt: skip
+    print()
+    for site in sites:
+        cost = per_recommendation(site)
+        print(f"{site.name}: {cost:.1f} ms of the workers' time for each recommendation"
+              f"{'' if site.recommends else ' (a 404)'}; at {options.rate:g}/s the cached page "
+              f"holds within 10% where the workers have {10 * options.rate * cost / 1000:.2f} "
+              "cores or more")  # fmt: skip
+    print()
     for name, report in checked.items():
         print(f"{name}: {report['recommended']} recommendations at the end; comments whose count "
               f"the page showed stale: {report['stale before']} before the article's next "

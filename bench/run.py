@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,12 +125,26 @@ def worker_rss_mb(master_pid):
     return sorted(sizes)
 
 
+def worker_cpu_seconds(master_pid):
+    """The processor time (user and system) the workers of a gunicorn master have used."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master_pid):  # ppid; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, duration, warmup, script=None, script_args=()):
+def wrk(url, duration, warmup, script=None, script_args=(), measuring=nullcontext):
     """Requests per second and latency percentiles (ms) from a wrk run after a warm-up.
-    A script gets `script_args` and a word of its own for each run (posts stay unique)."""
+    A script gets `script_args` and a word of its own for each run (posts stay unique).
+    `measuring()`: a context manager around the measured run, without the warm-up."""
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--latency"]
     if script:
         command += ["-s", str(ROOT / script)]
@@ -139,9 +153,10 @@ def wrk(url, duration, warmup, script=None, script_args=()):
         return ["--", *script_args, secrets.token_hex(4)] if script else []
 
     subprocess.run([*command, f"-d{warmup}s", url, *tail()], capture_output=True, check=True)
-    output = subprocess.run(
-        [*command, f"-d{duration}s", url, *tail()], capture_output=True, text=True, check=True
-    ).stdout
+    with measuring():
+        output = subprocess.run(
+            [*command, f"-d{duration}s", url, *tail()], capture_output=True, text=True, check=True
+        ).stdout
 
     def latency(percent):
         found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
