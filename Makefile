@@ -99,7 +99,7 @@ bench: install
 # second arriving from another client, on this code, on BASE (main before issue 16 unless
 # told, from a git worktree; the same requests answered 404 there) and on this code with
 # recommending renewing the article's version (bench/renewing.py), side by side, rounds
-# interleaved; checks the counts stored, shown and served (bench/recommend.py; about 4 minutes).
+# interleaved; checks the counts stored, shown and served (bench/recommend.py; about 5 minutes).
 # Fails only on a failed request or a missed check, never on the figures.
 BASE ?= 514e95d
 bench-recommend: install
