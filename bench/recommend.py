@@ -53,6 +53,7 @@ from bench.recommend_stream import endpoint_counts, page_counts, request, set_co
 from bench.run import (  # noqa: E402
     ARTICLE,
     CONNECTIONS,
+    SLUG,
     THREADS,
     WORKERS,
     gunicorn,
@@ -76,6 +77,7 @@ class Site:
     renews: bool = False
     env: dict = None
     url: str = ""
+    database: Path = None
     pid: int = 0
     recommends: bool = False
     counts: str | None = None
@@ -107,7 +109,7 @@ def base_checkout(ref, folder):
 def build(site, folder, comments, like=None):
     """The site's database, static files and page cache, seeded by its own code, or copied
     from the site `like`, of the same code."""
-    database = folder / f"{site.key}.sqlite3"
+    site.database = database = folder / f"{site.key}.sqlite3"
     site.env = site_env(
         database,
         folder / f"{(like or site).key}-static",
@@ -136,15 +138,40 @@ def probe(site):
     site.recommends = status == 200 and 'id="recommend-form"' in content.decode()
     if not site.recommends:
         return
-    article = recommendations(site)["article"]
-    path = COUNTS.format(article=article)
+    path = COUNTS.format(article=article_id(site))
     status, headers, content, _ = request(site.url, "GET", path)
     if status == 200 and "json" in headers.get("Content-Type", ""):
         site.counts = path
 
 
+def read(site, query, *params):
+    """The rows `query` reads from the site's database, beside the running site."""
+    with closing(sqlite3.connect(f"file:{site.database}?mode=ro", uri=True)) as database:
+        return database.execute(query, params).fetchall()
+
+
+def article_id(site):
+    return read(site, "SELECT id FROM articles_article WHERE slug = ?", SLUG)[0][0]
+
+
 def recommendations(site):
-    return json.loads(site_task("recommendations", env=site.env, root=site.root))
+    """Each recommended comment's count as stored on it, and its recommendations recorded.
+    In SQL, so that any code's database reads alike."""
+    article = article_id(site)
+    stored = read(
+        site,
+        "SELECT id, recommend_count FROM comments_comment "
+        "WHERE article_id = ? AND recommend_count > 0",
+        article,
+    )
+    recorded = read(
+        site,
+        "SELECT comment_id, COUNT(*) FROM comments_recommendation "
+        "JOIN comments_comment ON comments_comment.id = comment_id "
+        "WHERE article_id = ? GROUP BY comment_id",
+        article,
+    )
+    return dict(stored), dict(recorded)
 
 
 def etag(site, cookie):
@@ -210,9 +237,7 @@ def measure(site, options, arriving, failures):
 def verify(site, failures):
     """The counts as the streams left them: stored, recorded, on the page before and after the
     article's next change, and from the counts endpoint."""
-    found = recommendations(site)
-    stored = {int(pk): count for pk, count in found["stored"].items()}
-    recorded = {int(pk): count for pk, count in found["recorded"].items()}
+    stored, recorded = recommendations(site)
     if not stored == recorded == site.expected:
         failures.append(f"{site.name}: counts stored {stored}, recorded {recorded}, "
                         f"recommended {site.expected}")  # fmt: skip
@@ -222,7 +247,7 @@ def verify(site, failures):
 
     report = {"recommended": sum(stored.values())}
     report["stale before"] = stale(request(site.url, "GET", ARTICLE)[2].decode())
-    site_task("renew", env=site.env, root=site.root)
+    site_task("renew", env=site.env)  # this checkout's task: versions are alike since BASE
     report["stale after"] = stale(request(site.url, "GET", ARTICLE)[2].decode())
     if report["stale after"] or (site.renews and report["stale before"]):
         failures.append(f"{site.name}: the page shows stale counts: {report}")

@@ -6,9 +6,6 @@ moderate N   remove N of the comments (with a reason) and mark N more as spam, e
              as a moderation event, as an editor's decisions are
 queries      print, as JSON, the database queries and bytes of each benchmarked page: the
              first request (cache empty) and the second (cache filled)
-recommendations
-             print, as JSON, the article's id and, for each of its comments recommended,
-             the count stored on it and the recommendations recorded for it
 renew        renew the article's version, as its next change would (freshness.versions)
 """
 
@@ -25,13 +22,12 @@ import django
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from comments.lifecycle import Event, announce  # noqa: E402
-from comments.models import Comment, Recommendation  # noqa: E402
+from comments.models import Comment  # noqa: E402
 from comments.moderation import moderate  # noqa: E402
 from freshness.versions import renew  # noqa: E402
 
@@ -92,19 +88,6 @@ def queries():
     print(json.dumps(figures))
 
 
-def recommendations():
-    article = Article.objects.get(slug=SLUG)
-    stored = article.comments.filter(recommend_count__gt=0).values_list("pk", "recommend_count")
-    recorded = (
-        Recommendation.objects.filter(comment__article=article)
-        .order_by()
-        .values("comment")
-        .annotate(count=Count("pk"))
-        .values_list("comment", "count")
-    )
-    print(json.dumps({"article": article.pk, "stored": dict(stored), "recorded": dict(recorded)}))
-
-
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "populate":
@@ -113,8 +96,6 @@ if __name__ == "__main__":
         moderate_some(int(args[0]))
     elif command == "queries":
         queries()
-    elif command == "recommendations":
-        recommendations()
     elif command == "renew":
         renew(Article.objects.filter(slug=SLUG))
     else:
