@@ -8,7 +8,8 @@ settings, 2 sync workers) on free loopback ports:
 
 - *before*: the code at --base (BASE=, default 514e95d: main before issue 16, which has no
   recommending), from a `git worktree add` removed at the end. The same stream of
-  recommendations reaches it and is answered 404: the same requests, nothing written.
+  recommendations reaches it; code without recommending answers 404: the same requests,
+  nothing written.
 - *this*: this checkout, where recommending renews no version (comments/recommending.py).
 - *renewing*: this checkout with recommending renewing the article's version
   (bench/renewing.py), as every other writer of what the page shows does: what the design
@@ -371,6 +372,10 @@ def main():
               f"holds within 10% where the workers have {10 * options.rate * cost / 1000:.2f} "
               "cores or more")  # fmt: skip
     print()
+    for site in sites:
+        page = site.article
+        print(f"{site.name}: the article page {page['bytes']:,} bytes, {page['warm']} queries "
+              f"cached, {page['cold']} rendered")  # fmt: skip
     for name, report in checked.items():
         print(f"{name}: {report['recommended']} recommendations at the end; comments whose count "
               f"the page showed stale: {report['stale before']} before the article's next "
