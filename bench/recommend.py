@@ -367,6 +367,10 @@ def main():
     print()
     for site in sites:
         cost = per_recommendation(site)
+        if cost <= 0:
+            print(f"{site.name}: the recommendations' share of the workers' time is within the "
+                  "noise")  # fmt: skip
+            continue
         print(f"{site.name}: {cost:.1f} ms of the workers' time for each recommendation"
               f"{'' if site.recommends else ' (a 404)'}; at {options.rate:g}/s the cached page "
               f"holds within 10% where the workers have {10 * options.rate * cost / 1000:.2f} "
