@@ -3,7 +3,9 @@
 # and `make test-scaleout` check it on PostgreSQL and Redis; `make e2e` in Chromium;
 # `make test-nginx` behind deploy/nginx.conf; `make test-load` under load and crashes;
 # `make bench` against the framework floor, `make bench-scale` on the newsroom data set
-# (`make newsroom`); `make backup` and `make restore FILE=...` save and bring back its database.
+# (`make newsroom`), `make bench-recommend` the cached article while recommendations arrive, on
+# this code beside the code before (BASE=); `make backup` and `make restore FILE=...` save and
+# bring back its database.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -18,8 +20,9 @@ PORT ?= 8000
 BIND ?= 127.0.0.1:8000
 WEB_CONCURRENCY ?= 2
 
-.PHONY: install install-site run serve worker test lint bench newsroom bench-scale test-postgres \
-	test-scaleout test-load load e2e install-chromium install-java backup restore install-redis \
+.PHONY: install install-site run serve worker test lint bench bench-recommend newsroom bench-scale \
+	test-postgres test-scaleout test-load load e2e install-chromium install-java backup restore \
+	install-redis \
 	test-nginx install-nginx fixture mutate mutate-limits clean
 
 # What serving the site needs (make run, serve, backup, restore), with the s3 extra when the
@@ -96,6 +99,16 @@ test-load: install
 # framework floor, with 0, 200 and 2,000 comments (bench/run.py; a few minutes).
 bench: install
 	$(PY) bench/run.py
+
+# The cached article page (200 comments) under wrk with no recommendations, then with 20 a
+# second arriving from another client, on this code, on BASE (main before issue 16 unless
+# told, from a git worktree; the same requests answered 404 there) and on this code with
+# recommending renewing the article's version (bench/renewing.py), side by side, rounds
+# interleaved; checks the counts stored, shown and served (bench/recommend.py; about 5 minutes).
+# Fails only on a failed request or a missed check, never on the figures.
+BASE ?= 514e95d
+bench-recommend: install
+	$(PY) bench/recommend.py --base $(BASE)
 
 # The newsroom data set (newsroom/: 10,000 articles, 200,000 comments, one hot article) over the
 # seed article, in an SQLite file of its own, built once (about 2 to 3 minutes) and reused;

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,30 +64,32 @@ def site_env(database, static_root, **variables):
     )
 
 
-def run(*command, env, capture=True):
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True)
+def run(*command, env, capture=True, root=ROOT):
+    """Run `command` in the checkout `root` (this one unless told); its output, or exit."""
+    result = subprocess.run(command, cwd=root, env=env, capture_output=capture, text=True)
     if result.returncode != 0:
         sys.exit(f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
 
 
-def manage(*args, env):
-    return run(sys.executable, "manage.py", *args, env=env)
+def manage(*args, env, root=ROOT):
+    return run(sys.executable, "manage.py", *args, env=env, root=root)
 
 
-def site_task(*args, env):
-    return run(sys.executable, "bench/site_tasks.py", *args, env=env)
+def site_task(*args, env, root=ROOT):
+    return run(sys.executable, "bench/site_tasks.py", *args, env=env, root=root)
 
 
 @contextmanager
-def gunicorn(app, env, log_path):
-    """gunicorn serving `app` with the site's production worker settings; yields its URL."""
+def gunicorn(app, env, log_path, root=ROOT):
+    """gunicorn serving `app` of the checkout `root` (this one unless told) with the site's
+    production worker settings; yields its URL and the master's process id."""
     port = free_port()
     with log_path.open("w") as log:
         server = subprocess.Popen(
             [BIN / "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-             "--no-control-socket", "--chdir", ROOT],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+             "--no-control-socket", "--chdir", root],
+            cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -123,12 +125,26 @@ def worker_rss_mb(master_pid):
     return sorted(sizes)
 
 
+def worker_cpu_seconds(master_pid):
+    """The processor time (user and system) the workers of a gunicorn master have used."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master_pid):  # ppid; utime and stime follow at 11 and 12
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, duration, warmup, script=None, script_args=()):
+def wrk(url, duration, warmup, script=None, script_args=(), measuring=nullcontext):
     """Requests per second and latency percentiles (ms) from a wrk run after a warm-up.
-    A script gets `script_args` and a word of its own for each run (posts stay unique)."""
+    A script gets `script_args` and a word of its own for each run (posts stay unique).
+    `measuring()`: a context manager around the measured run, without the warm-up."""
     command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", "--latency"]
     if script:
         command += ["-s", str(ROOT / script)]
@@ -137,9 +153,10 @@ def wrk(url, duration, warmup, script=None, script_args=()):
         return ["--", *script_args, secrets.token_hex(4)] if script else []
 
     subprocess.run([*command, f"-d{warmup}s", url, *tail()], capture_output=True, check=True)
-    output = subprocess.run(
-        [*command, f"-d{duration}s", url, *tail()], capture_output=True, text=True, check=True
-    ).stdout
+    with measuring():
+        output = subprocess.run(
+            [*command, f"-d{duration}s", url, *tail()], capture_output=True, text=True, check=True
+        ).stdout
 
     def latency(percent):
         found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)

@@ -6,6 +6,7 @@ moderate N   remove N of the comments (with a reason) and mark N more as spam, e
              as a moderation event, as an editor's decisions are
 queries      print, as JSON, the database queries and bytes of each benchmarked page: the
              first request (cache empty) and the second (cache filled)
+renew        renew the article's version, as its next change would (freshness.versions)
 """
 
 import json
@@ -28,6 +29,7 @@ from articles.models import Article  # noqa: E402
 from comments.lifecycle import Event, announce  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from comments.moderation import moderate  # noqa: E402
+from freshness.versions import renew  # noqa: E402
 
 SLUG = "europes-23-billion-ai-powerhouse-mistral-is-growing-fast"
 PAGES = {"article": f"/articles/{SLUG}/", "home": "/", "feed": "/feed/", "robots": "/robots.txt"}
@@ -94,5 +96,7 @@ if __name__ == "__main__":
         moderate_some(int(args[0]))
     elif command == "queries":
         queries()
+    elif command == "renew":
+        renew(Article.objects.filter(slug=SLUG))
     else:
         sys.exit(__doc__)
