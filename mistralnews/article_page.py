@@ -242,9 +242,7 @@ def _shared_article_page(request, slug):
 
     def render(placeholder):
         # Read after the version the copy is kept under, so never older than it.
-        article = (
-            Article.objects.published().select_related("category").filter(pk=keyed.pk).first()
-        )
+        article = Article.objects.published().select_related("category").filter(pk=keyed.pk).first()
         if article is None:
             raise Http404("No such article.")
         if "question_list" in keyed.__dict__:  # read already, to check ?question=
