@@ -142,6 +142,16 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category").prefetch_related("tags")
 
+    def for_page_key(self):
+        """Only what chooses an article page's cached copy (its id and version, whether it
+        takes comments, its questions' owner and its discussion's order), unordered: a cached
+        hit reads nothing else, and building the query for every column with the default
+        ordering was half of a hit's time. Read the article itself before rendering it."""
+        return self.order_by().only(
+            "id", "version", "published_at", "comments_open", "comments_close_after_days",
+            "discussion_order",
+        )  # fmt: skip
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -124,20 +124,33 @@ MICROSECOND = timedelta(microseconds=1)
 
 
 def _take_in_database(name, client, now, limit):
+    # A client that already has to wait is answered from a read, without the write lock
+    # (SQLite's is the whole database's, and every comment post waits for it): actions only
+    # add times, so a wait the stored times call for cannot be shortened by a concurrent one.
+    stored = RateBucket.objects.filter(limit=name, client=client).values_list("times", flat=True)
+    if (times := stored.first()) is not None and (seconds := _pending(times, now, limit)[1]):
+        return seconds
     with transaction.atomic():
         # The row exists before it is locked, so two first actions cannot both miss it.
         RateBucket.objects.bulk_create(
             [RateBucket(limit=name, client=client)], ignore_conflicts=True
         )
         bucket = RateBucket.objects.select_for_update().get(limit=name, client=client)
-        oldest = (now - EPOCH).total_seconds() - _longest(limit)
-        times = [moment for moment in bucket.times if moment > oldest]
-        recent = [EPOCH + timedelta(seconds=moment) for moment in reversed(times)]
-        if seconds := wait(limit, recent, now):
+        times, seconds = _pending(bucket.times, now, limit)
+        if seconds:
             return seconds
         bucket.times = [*times, (now - EPOCH).total_seconds()][-_most(limit) :]
         bucket.save(update_fields=["times", "updated_at"])
     return None
+
+
+def _pending(stored, now, limit):
+    """The stored action times (seconds since the epoch) still inside `limit`'s longest window
+    at `now`, and the seconds to wait under it, or None."""
+    oldest = (now - EPOCH).total_seconds() - _longest(limit)
+    times = [moment for moment in stored if moment > oldest]
+    recent = [EPOCH + timedelta(seconds=moment) for moment in reversed(times)]
+    return times, wait(limit, recent, now)
 
 
 @cache

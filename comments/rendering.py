@@ -8,7 +8,7 @@ reader's Edit and Withdraw links under their own comments: cards are shared by e
 so these are added only to the page made for that reader, never to a card or a shared copy."""
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from comments.discussion import ThreadNode
@@ -99,15 +99,25 @@ def _collect_names(node, names):
         _collect_names(reply, names)
 
 
-def _recommend_button(node):
-    """A button of the page's one recommend form (comments/_discussion.html), and the count as
-    of the page's making (comments.recommending)."""
+def _reader_controls(node, article_url, report_url):
+    """Reply, Recommend and Report under a visible comment, in one piece of markup (a page
+    holds hundreds). Recommend is a button of the page's one recommend form
+    (comments/_discussion.html), with the count as of the page's making
+    (comments.recommending)."""
     count = node.recommend_count
+    name = conditional_escape(node.author_name)
     return format_html(
+        '<a class="comment__reply" href="{}?reply_to={}#post-comment" rel="nofollow" '
+        'aria-label="Reply to {}">Reply</a>'
         ' <button class="comment__recommend" form="recommend-form" name="comment" value="{}" '
-        'aria-label="Recommend the comment by {} (again to take it back)">Recommend</button>{}',
+        'aria-label="Recommend the comment by {} (again to take it back)">Recommend</button>{}'
+        ' <a class="comment__report" href="{}" rel="nofollow" '
+        'aria-label="Report the comment by {}">Report</a>',
+        article_url,
         node.pk,
-        node.author_name,
+        name,
+        node.pk,
+        name,
         format_html(
             ' <span class="comment__recommends">{} recommendation{}</span>',
             count,
@@ -115,6 +125,8 @@ def _recommend_button(node):
         )
         if count
         else "",
+        report_url.format(node.pk),
+        name,
     )
 
 
@@ -153,24 +165,7 @@ def _render_node(node, page):
     if curating and node.visible:
         html.append(_curate_button(node, curating))
     if can_post and node.visible:
-        html.append(
-            format_html(
-                '<a class="comment__reply" href="{}?reply_to={}#post-comment" rel="nofollow" '
-                'aria-label="Reply to {}">Reply</a>',
-                article_url,
-                node.pk,
-                node.author_name,
-            )
-        )
-        html.append(_recommend_button(node))
-        html.append(
-            format_html(
-                ' <a class="comment__report" href="{}" rel="nofollow" '
-                'aria-label="Report the comment by {}">Report</a>',
-                report_url.format(node.pk),
-                node.author_name,
-            )
-        )
+        html.append(_reader_controls(node, article_url, report_url))
     for reply in pending.get(node.pk, ()):
         html.append(render_pending_reply(reply))
     shown = node.replies[:OPEN_REPLIES] if collapse else node.replies

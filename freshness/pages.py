@@ -14,7 +14,7 @@ import secrets
 from enum import Enum
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -82,6 +82,34 @@ def fragment_key(name, row, *vary):
     return f"fragment:{name}:{_digest(row._meta.label, row.pk, row.version, *vary)}"
 
 
+# The cache of this process's own copies (settings.CACHES), in front of the shared one.
+LOCAL_CACHE = "local"
+
+
+def _local_cache():
+    return caches[LOCAL_CACHE] if LOCAL_CACHE in settings.CACHES else None
+
+
+def cached_copy(key):
+    """The copy of a page or fragment kept under `key`: from this process's memory, or else
+    from the shared cache (and then kept in memory too); None if neither has it. As exact as
+    the shared cache, since keys hold the versions read from the database."""
+    local = _local_cache()
+    copy = local.get(key) if local else None
+    if copy is None:
+        copy = cache.get(key)
+        if copy is not None and local:
+            local.set(key, copy, settings.PAGE_CACHE_TIMEOUT)
+    return copy
+
+
+def keep_copy(key, copy):
+    """Keep `copy` under `key`, in the shared cache and in this process's memory."""
+    cache.set(key, copy, settings.PAGE_CACHE_TIMEOUT)
+    if local := _local_cache():
+        local.set(key, copy, settings.PAGE_CACHE_TIMEOUT)
+
+
 def serve_shared(request, key, render, *, has_form=False, expires=None):
     """The shared page under `key`, from the cache or made by `render(csrf_token)`; only with
     page caching on (caching_on()).
@@ -98,7 +126,7 @@ def serve_shared(request, key, render, *, has_form=False, expires=None):
     if not_modified is not None:
         return not_modified
 
-    chunks, until = cache.get(key, (None, None))
+    chunks, until = cached_copy(key) or (None, None)
     if chunks is None or (until is not None and timezone.now() >= until):
         # Each reader's token goes where this placeholder is, which no stored text can hold.
         placeholder = secrets.token_urlsafe(32) if has_form else None
@@ -108,7 +136,7 @@ def serve_shared(request, key, render, *, has_form=False, expires=None):
             return response
         chunks = response.content.split(placeholder.encode()) if has_form else [response.content]
         until = expires() if expires else None
-        cache.set(key, (chunks, until), settings.PAGE_CACHE_TIMEOUT)
+        keep_copy(key, (chunks, until))
     response = HttpResponse(token.encode().join(chunks))
     response["ETag"] = etag
     # Browsers and proxies check back each time; the ETag makes that cheap.

@@ -218,28 +218,43 @@ def render_article_page(request, article, *, form=None, preview=False, csrf_toke
 
 def article_view(request, slug):
     """A published article with its discussion."""
-    # The article alone: its category, tags, questions and comments are read only when the
-    # page is rendered, not when it comes from the cache.
+    shared = audience(request, reads=READER_COOKIES) is Audience.SHARED
+    if shared and caching_on():
+        return _shared_article_page(request, slug)
+    # The article alone: its category, tags, questions and comments are read only as the
+    # page is rendered.
     article = Article.objects.published().filter(slug=slug).first()
     if article is None:
         return _moved(request, slug)
-    if audience(request, reads=READER_COOKIES) is Audience.PER_READER:
-        return per_reader(render_article_page(request, article))
-    if not caching_on():
-        return render_article_page(request, article)
+    page = render_article_page(request, article)
+    return page if shared else per_reader(page)
+
+
+def _shared_article_page(request, slug):
+    """The shared copy of the article page, from the cache: the article's row is read in
+    full only when the copy is made."""
+    try:
+        keyed = Article.objects.published().for_page_key().get(slug=slug)
+    except Article.DoesNotExist:
+        return _moved(request, slug)
     # A copy per part of the discussion and question the form may answer; any other query
     # gets the plain page.
-    question = _question(article, request.GET["question"]) if "question" in request.GET else None
-    reading = _reading(article, request.GET)
+    question = _question(keyed, request.GET["question"]) if "question" in request.GET else None
+    reading = _reading(keyed, request.GET)
     # Whether comments are accepted changes with time too (they close by themselves).
-    accepts = article.accepts_comments
-    key = page_key("article", article.pk, article.version, question, reading, accepts)
-    return serve_shared(
-        request,
-        key,
-        lambda placeholder: render_article_page(request, article, csrf_token=placeholder),
-        has_form=accepts,
-    )
+    accepts = keyed.accepts_comments
+    key = page_key("article", keyed.pk, keyed.version, question, reading, accepts)
+
+    def render(placeholder):
+        # Read after the version the copy is kept under, so never older than it.
+        article = Article.objects.published().select_related("category").filter(pk=keyed.pk).first()
+        if article is None:
+            raise Http404("No such article.")
+        if "question_list" in keyed.__dict__:  # read already, to check ?question=
+            article.question_list = keyed.question_list
+        return render_article_page(request, article, csrf_token=placeholder)
+
+    return serve_shared(request, key, render, has_form=accepts)
 
 
 def _moved(request, slug):

@@ -186,6 +186,16 @@ else:
         }
     }
 
+# Each server process also keeps the copies it served last in its own memory, in front of the
+# shared cache above (freshness.pages): a hit there reads no file and asks no Redis. Copies are
+# keyed by versions read from the database on every request, so this is as exact as the shared
+# cache; the entry count bounds each process's memory (article pages are at most about 130 KB).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "mistralnews-pages",
+    "OPTIONS": {"MAX_ENTRIES": 60, "CULL_FREQUENCY": 3},
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Axes first: it refuses a locked-out login before a password is checked.

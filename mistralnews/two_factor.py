@@ -42,9 +42,11 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if required_for(user) and not user.is_verified() and not self._exempt(request.path):
-            return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.path})}")
+        # No session cookie, no one logged in: a reader's request reads no session.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = request.user
+            if required_for(user) and not user.is_verified() and not self._exempt(request.path):
+                return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
     @staticmethod

@@ -122,8 +122,10 @@ def editor_client(editor):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached (cached pages would outlive its database)."""
-    caches["default"].clear()
+    """Each test starts with nothing cached (cached pages would outlive its database), in the
+    shared cache or in this process's copies."""
+    for alias in caches.settings:
+        caches[alias].clear()
 
 
 @pytest.fixture

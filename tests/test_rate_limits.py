@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clients import limits
 from clients.limits import Rate, wait
@@ -96,6 +98,17 @@ def test_a_refused_action_is_not_counted(counter):
 
     assert limits.take("comment", "client", NOW + MICROSECOND) == 15
     assert counter("client") == [NOW]
+
+
+def test_a_client_that_must_wait_is_refused_without_writing(db, settings):
+    """Refusing reads the count and writes nothing: on SQLite a write would take the lock every
+    comment post waits for (posts from an address over its verification limit took it twice)."""
+    settings.COMMENTS_RATE_LIMIT = "1/15s"
+    limits.take("comment", "client", NOW)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert limits.take("comment", "client", NOW + MICROSECOND) == 15
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT"]
 
 
 def test_actions_one_longest_window_old_are_forgotten(counter):

@@ -3,10 +3,8 @@ of `row`, so that it is made again as soon as `row` changes. Every cached fragme
 here (freshness.pages.fragment_key); templates never compose keys."""
 
 from django import template
-from django.conf import settings
-from django.core.cache import cache
 
-from freshness.pages import caching_on, fragment_key
+from freshness.pages import cached_copy, caching_on, fragment_key, keep_copy
 
 register = template.Library()
 
@@ -23,10 +21,10 @@ class FreshNode(template.Node):
             self.row.resolve(context),
             *(value.resolve(context) for value in self.vary),
         )
-        content = cache.get(key)
+        content = cached_copy(key)
         if content is None:
             content = self.nodelist.render(context)
-            cache.set(key, content, settings.PAGE_CACHE_TIMEOUT)
+            keep_copy(key, content)
         return content
 
 
