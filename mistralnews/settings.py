@@ -1,6 +1,6 @@
 """Settings for mistralnews, read from the environment.
 
-Every setting an operator may change is an environment variable listed in README.md.
+Every setting an operator may change is an environment variable listed in docs/settings.md.
 Local development sets DJANGO_DEBUG=1 and gets safe defaults; with DEBUG off (production)
 the secret key, allowed hosts, site URL and email settings must be given, or the site refuses to
 start.
