@@ -87,6 +87,12 @@ def page_kinds(per_kind=10):
     add("category feed", PUBLIC, [f"{url}feed/" for url in _spread(category_urls, per_kind)])
     commented = [hot, *discussed.order_by("-comment_count")[: per_kind - 1]] if hot else []
     add("comments feed", PUBLIC, [f"{a.get_absolute_url()}comments/feed/" for a in commented])
+    add(
+        "recommendation counts",
+        PUBLIC,
+        [reverse("comments:recommendations", args=[a.pk]) for a in commented],
+    )
+    add("community guidelines", PUBLIC, [reverse("comments:guidelines")])
     events = ModerationEvent.objects.for_public_log().count()
     add("moderation log", PUBLIC, ["/moderation/"])
     add(
@@ -110,14 +116,18 @@ def page_kinds(per_kind=10):
 
     queue = reverse("admin:comments_comment_changelist")
     events_url = reverse("admin:comments_moderationevent_changelist")
+    add("desk: home", DESK, [reverse("admin:index")])
     add("desk: articles", DESK, [reverse("admin:articles_article_changelist")])
+    if hot is not None:
+        add("desk: article form", DESK, [reverse("admin:articles_article_change", args=[hot.pk])])
+    add("desk: library images", DESK, [reverse("admin:articles_bodyimage_changelist")])
     add(
         "desk: articles, search",
         DESK,
         [f"{reverse('admin:articles_article_changelist')}?q={word}" for word in ("rail", "grid")],
     )
     add("desk: comment queue (pending)", DESK, [queue])
-    for status in ("approved", "removed", "spam", "all"):
+    for status in ("approved", "removed", "spam", "reported", "all"):
         add(f"desk: comment queue ({status})", DESK, [f"{queue}?status={status}"])
     if hot is not None:
         add("desk: comment queue, one article", DESK, [f"{queue}?article__id__exact={hot.pk}"])
