@@ -87,6 +87,7 @@ def collected_static(tmp_path_factory):
 
 @pytest.fixture
 def two_servers(
+    request,
     django_db_serialized_rollback,
     transactional_db,
     shared_postgres,
@@ -94,8 +95,11 @@ def two_servers(
     collected_static,
     tmp_path,
 ):
-    """Instances A and B: production settings, one database, one Redis, behind one proxy."""
+    """Instances A and B: production settings, one database, one Redis, behind one proxy.
+    Parametrized indirectly with "database", they have no Redis: rate limits count in the
+    database."""
     redis.Redis.from_url(redis_server).flushdb()
+    counted_in = getattr(request, "param", "redis")
     env = servers.production_env(
         DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -104,8 +108,9 @@ def two_servers(
         DJANGO_TRUSTED_PROXY_COUNT="1",
         DJANGO_STATIC_ROOT=str(collected_static),
         DATABASE_URL=shared_postgres,
-        REDIS_URL=redis_server,
         COMMENTS_MODERATION="first-time",
+        COMMENTS_RECOMMEND_LIMIT="3/1m",
+        **({"REDIS_URL": redis_server} if counted_in == "redis" else {}),
     )
     with (
         servers.gunicorn(env, tmp_path / "a.log") as a,
@@ -184,3 +189,37 @@ def test_an_editors_moderation_on_a_shows_on_b(two_servers, mistral, editor):
     page_on_b = Browser("203.0.113.53").get(article_on_b)[2]
     assert "A first comment, held." not in page_on_b
     assert "Comment removed by the moderators (Off topic)" in page_on_b
+
+
+@pytest.mark.parametrize("two_servers", ["redis", "database"], indirect=True)
+def test_one_network_recommends_only_so_often_across_both_servers(
+    request, two_servers, mistral, make_comment, redis_server
+):
+    a, b = two_servers
+    comments = [make_comment(mistral, author_name=f"Reader {n}") for n in range(4)]
+    page = mistral.get_absolute_url()
+
+    # Four browsers (four recommender cookies) on one network, taking turns between servers.
+    statuses = [
+        Browser("198.51.100.7").post_form(
+            server + page, server + "/comments/recommend/", {"comment": comment.pk}
+        )[0]
+        for server, comment in zip([a, b, a, b], comments, strict=True)
+    ]
+
+    assert statuses == [303, 303, 303, 429]
+    other_network = Browser("198.51.100.8")
+    assert (
+        other_network.post_form(b + page, b + "/comments/recommend/", {"comment": comments[3].pk})[
+            0
+        ]
+        == 303
+    )
+    assert sorted(
+        Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list(
+            "recommend_count", flat=True
+        )
+    ) == [1, 1, 1, 1]
+    counted_in = request.node.callspec.params["two_servers"]
+    in_redis = redis.Redis.from_url(redis_server).keys("mistralnews:rate:recommend:*")
+    assert bool(in_redis) == (counted_in == "redis")
