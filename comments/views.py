@@ -1,7 +1,4 @@
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -27,7 +24,17 @@ from comments.models import Comment, CommunityGuidelines, ModerationEvent
 from comments.moderation import HELD_LINK_COUNT
 from comments.pending import remember_pending
 from comments.permalinks import location
-from freshness.pages import Audience, audience, caching_on, page_key, per_reader, serve_shared
+from freshness.pages import (
+    Audience,
+    audience,
+    cached_copy,
+    caching_on,
+    etag_of,
+    keep_copy,
+    page_key,
+    per_reader,
+    serve_shared,
+)
 from freshness.versions import ARTICLE_LISTS, MODERATION_LOG, list_versions
 
 
@@ -108,16 +115,15 @@ def recommendations_view(request, article_id):
     if versions is None:
         raise Http404("No such article.")
     reader = recommending.reader_id(request)
-    digest = hashlib.sha256(repr((article_id, *versions, reader)).encode()).hexdigest()
-    etag = f'"{digest[:32]}"'
+    key = page_key("recommendations", article_id, *versions)
+    etag = etag_of(key, reader)
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        key = f"recommendations:{article_id}:{versions[0]}:{versions[1]}"
-        counts = cache.get(key) if caching_on() else None
+        counts = cached_copy(key) if caching_on() else None
         if counts is None:
             counts = recommending.counts(article_id)
             if caching_on():
-                cache.set(key, counts, settings.PAGE_CACHE_TIMEOUT)
+                keep_copy(key, counts)
         mine = recommending.recommended_by(reader, article_id) if reader else []
         response = JsonResponse({"counts": counts, "recommended": mine})
     response["ETag"] = etag

@@ -158,8 +158,8 @@ def reply_view(request, pk):
             request, f"{parent.author_name}'s comment is not shown: it cannot be replied to."
         )
     with transaction.atomic():
-        approved = moderate(Comment.objects.filter(pk=pk, status=Comment.Status.PENDING),
-                            Action.APPROVE, request.user)  # fmt: skip
+        waiting = Comment.objects.filter(pk=pk, status=Comment.Status.PENDING)
+        approved = moderate(waiting, Action.APPROVE, request.user)
         form = CommentForm(
             {"body": request.POST.get("body", ""), "parent": pk},
             article=article,
@@ -167,8 +167,8 @@ def reply_view(request, pk):
         )
         try:
             if not form.is_valid():
-                raise CommentRejected(" ".join(message for messages in form.errors.values()
-                                               for message in messages))  # fmt: skip
+                errors = form.errors.values()
+                raise CommentRejected(" ".join(message for field in errors for message in field))
             reply = form.build_comment()
             reply.ip_hash = client_hash(request)
             post_comment(reply, staff=request.user)

@@ -76,6 +76,12 @@ def page_key(kind, *parts):
     return f"page:{kind}:{_digest(timezone.now().year, *parts)}"
 
 
+def etag_of(*parts):
+    """The strong ETag of a response made of `parts` (the key of its copy, the versions it
+    shows, whatever of the reader's it holds)."""
+    return f'"{_digest(*parts)[:32]}"'
+
+
 def fragment_key(name, row, *vary):
     """The cache key of the fragment `name` showing `row` (a Versioned model) as of its
     version, varied by `vary`; like a page's, the same whatever Host was asked."""
@@ -121,7 +127,7 @@ def serve_shared(request, key, render, *, has_form=False, expires=None):
     """
     token = get_token(request) if has_form else ""
     reader = request.META["CSRF_COOKIE"] if has_form else ""
-    etag = f'"{_digest(key, reader)[:32]}"'
+    etag = etag_of(key, reader)
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return not_modified
